@@ -1,0 +1,187 @@
+"""Store settings: one record per connected store, loadable from and dumpable to plain JSON.
+
+The API token is a :class:`~bigcommerce_connect.secret.Secret`: it never shows in a repr, a
+string, a log line or an exception, and :meth:`StoreSettings.to_dict` leaves it out unless asked.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError
+
+from bigcommerce_connect.api_path import ApiPath, ApiPathError, parse_api_path
+from bigcommerce_connect.secret import Secret
+
+__all__ = ["SettingsError", "StoreSettings"]
+
+
+class SettingsError(ValueError):
+    """Settings could not be loaded; the message names every bad field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid store settings: " + "; ".join(problems))
+        self.problems = problems
+
+
+def _secret(value: Secret | str) -> Secret:
+    return value if isinstance(value, Secret) else Secret(value)
+
+
+def _aware_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SettingsError(["last_update: must carry a time zone (naive times are ambiguous)"])
+    return value.astimezone(timezone.utc)
+
+
+def _status(value: int | str) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError("an order status is an id (int) or a label (str)")
+    return value
+
+
+@attrs.define(kw_only=True)
+class StoreSettings:
+    """Everything needed to connect one store, as the seed product's settings screen holds it.
+
+    ``api_path`` is pasted exactly as the control panel shows it; the store hash and the v2/v3
+    bases are derived (see :attr:`endpoint`). ``allow_insecure_host`` is for a local sandbox
+    only: it permits plain http on loopback and hosts that are not BigCommerce's.
+    """
+
+    api_path: str
+    api_token: Secret = attrs.field(converter=_secret)
+    description: str = ""
+    code: str = ""
+    b2b: bool = False
+    username: str = ""
+    get_order_status: int | str = attrs.field(default="Awaiting Fulfillment", converter=_status)
+    set_order_status: int | str = attrs.field(default="Awaiting Shipment", converter=_status)
+    customer_import: str | None = None
+    order_import: str | None = None
+    item_export: str | None = None
+    notify_to: str = ""
+    last_update: datetime | None = attrs.field(default=None, converter=_aware_utc)
+    auto_import: bool = False
+    allow_insecure_host: bool = False
+    endpoint: ApiPath = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            self.endpoint = parse_api_path(
+                self.api_path, allow_insecure_host=self.allow_insecure_host
+            )
+        except ApiPathError as error:
+            raise SettingsError([f"api_path: {error}"]) from None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoreSettings:
+        """Load settings from plain data; raise :class:`SettingsError` naming each bad field."""
+        if not isinstance(data, dict):
+            raise SettingsError([f"settings must be an object, not {type(data).__name__}"])
+        known = {field.name for field in attrs.fields(cls) if field.init}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SettingsError([f"{key}: unknown field" for key in unknown])
+        missing = [name for name in ("api_path", "api_token") if name not in data]
+        if missing:
+            raise SettingsError([f"{name}: required" for name in missing])
+        try:
+            return _CONVERTER.structure(data, cls)
+        except SettingsError:
+            raise
+        except ClassValidationError as error:
+            raise SettingsError(_describe(error)) from None
+
+    @classmethod
+    def from_json(cls, text: str) -> StoreSettings:
+        """Load settings from a JSON document."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SettingsError([f"not valid JSON (line {error.lineno})"]) from None
+        return cls.from_dict(data)
+
+    def to_dict(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
+        """Dump to plain JSON-compatible data; the token is left out unless ``reveal_secrets``."""
+        data: dict[str, Any] = _CONVERTER.unstructure(self)
+        if reveal_secrets:
+            data["api_token"] = self.api_token.reveal()
+        else:
+            del data["api_token"]
+        return data
+
+    def to_json(self, *, reveal_secrets: bool = False) -> str:
+        """Dump to a JSON document (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(reveal_secrets=reveal_secrets), indent=2, sort_keys=True)
+
+
+def _describe(error: ClassValidationError) -> list[str]:
+    # A check inside the class itself (api_path, naive last_update) reports its own field.
+    for inner in error.exceptions:
+        if isinstance(inner, SettingsError):
+            return inner.problems
+    problems = []
+    for message in cattrs.transform_error(error, format_exception=_format_exception):
+        # cattrs says "... @ $.field"; name the field first, the way a person reads it.
+        text, _, where = message.rpartition(" @ $.")
+        problems.append(f"{where}: {text}" if where else message)
+    return problems
+
+
+def _format_exception(exc: BaseException, type_: object) -> str:
+    if isinstance(exc, (TypeError, ValueError)) and str(exc):
+        return str(exc)
+    return cattrs.v.format_exception(exc, type_)  # type: ignore[arg-type]
+
+
+def _strict(kind: type[Any], label: str) -> Any:
+    def structure(value: object, _: object) -> Any:
+        # cattrs would call bool("maybe") or str(3); settings must say what was wrong instead.
+        if type(value) is not kind:
+            raise TypeError(f"expected {label}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _structure_status(value: object, _: object) -> int | str:
+    return _status(value)  # type: ignore[arg-type]
+
+
+def _structure_datetime(value: object, _: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError("expected an ISO 8601 timestamp string")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 timestamp: {value[:40]!r}") from None
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(bool, _strict(bool, "true or false"))
+    converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(Secret, lambda value, _: Secret(value))
+    converter.register_unstructure_hook(Secret, lambda _: "********")
+    converter.register_structure_hook(int | str, _structure_status)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
+    converter.register_unstructure_hook(ApiPath, lambda _: None)
+    # ``endpoint`` is derived from api_path: never dumped, never loaded.
+    hook = cattrs.gen.make_dict_unstructure_fn(
+        StoreSettings, converter, endpoint=cattrs.gen.override(omit=True)
+    )
+    converter.register_unstructure_hook(StoreSettings, hook)
+    return converter
+
+
+_CONVERTER = _make_converter()
