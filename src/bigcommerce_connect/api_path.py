@@ -100,7 +100,9 @@ def parse_api_path(text: str, *, allow_insecure_host: bool = False) -> ApiPath:
     scheme = (url.scheme or "").lower()
     host = (url.host or "").lower()
     if not host:
-        raise ApiPathError("the API path has no host, e.g. https://api.bigcommerce.com/stores/abc123/v3/")
+        raise ApiPathError(
+            "the API path has no host, e.g. https://api.bigcommerce.com/stores/abc123/v3/"
+        )
     if url.query or url.fragment or url.auth:
         raise ApiPathError("the API path must not carry a query, a fragment or credentials")
     _check_origin(scheme, host, allow_insecure_host)

@@ -129,7 +129,11 @@ def _tls_error(url: str, cause: BaseException) -> TransportError:
     )
 
 
-_CERTIFICATE_MARKERS = ("CERTIFICATE_VERIFY_FAILED", "CERTIFICATE VERIFY FAILED", "HOSTNAME MISMATCH")
+_CERTIFICATE_MARKERS = (
+    "CERTIFICATE_VERIFY_FAILED",
+    "CERTIFICATE VERIFY FAILED",
+    "HOSTNAME MISMATCH",
+)
 
 
 def _error_chain(error: BaseException) -> Iterator[BaseException]:

@@ -1,0 +1,104 @@
+"""v3 customers and v2 customer groups. Collection DELETEs are deliberately absent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from bigcommerce_connect.batch import BatchResult
+from bigcommerce_connect.models import Customer, CustomerGroup, structure
+from bigcommerce_connect.resources._base import Resource, without_none
+
+__all__ = ["CustomerGroupsResource", "CustomersResource"]
+
+CUSTOMER_BATCH_MAX: Final = 10
+
+
+def _joined(values: Iterable[object] | None) -> list[object] | None:
+    return None if values is None else list(values)
+
+
+class CustomersResource(Resource):
+    """``/v3/customers``: filtered lists and batch create/update of at most 10."""
+
+    def pages(
+        self,
+        *,
+        id_in: Iterable[int] | None = None,
+        email_in: Iterable[str] | None = None,
+        date_modified_min: datetime | None = None,
+        date_modified_max: datetime | None = None,
+        customer_group_id_in: Iterable[int] | None = None,
+        include: Iterable[str] = ("addresses",),
+        sort: str | None = None,
+        limit: int = 250,
+    ) -> Iterator[list[Customer]]:
+        """Lazily yield pages of customers matching the filters."""
+        params = without_none(
+            {
+                "id:in": _joined(id_in),
+                "email:in": _joined(email_in),
+                "date_modified:min": date_modified_min,
+                "date_modified:max": date_modified_max,
+                "customer_group_id:in": _joined(customer_group_id_in),
+                "include": ",".join(include) or None,
+                "sort": sort,
+            }
+        )
+        for page in self._client.pages_v3("customers", params, limit=limit):
+            yield [structure(item, Customer) for item in page]
+
+    def iter(self, **filters: Any) -> Iterator[Customer]:
+        """Lazily yield every customer matching the filters of :meth:`pages`."""
+        for page in self.pages(**filters):
+            yield from page
+
+    def by_email(self, email: str) -> list[Customer]:
+        """Customers with this email (the store keeps emails unique, so 0 or 1)."""
+        return list(self.iter(email_in=[email]))
+
+    def create(self, customers: list[Mapping[str, Any]]) -> BatchResult:
+        """Create up to 10 customers in one request; failures come back per item."""
+        return self._client.batch(
+            "POST", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX
+        )
+
+    def update(self, customers: list[Mapping[str, Any]]) -> BatchResult:
+        """Update up to 10 customers (each with its ``id``) in one request."""
+        if any("id" not in customer for customer in customers):
+            raise ValueError("every customer in an update needs its id")
+        return self._client.batch("PUT", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX)
+
+
+class CustomerGroupsResource(Resource):
+    """``/v2/customer_groups``: B2B price levels."""
+
+    def iter(self, *, name: str | None = None) -> Iterator[CustomerGroup]:
+        """Every customer group, optionally only the one named ``name``."""
+        for item in self._client.iter_v2("customer_groups", without_none({"name": name})):
+            yield structure(item, CustomerGroup)
+
+    def get(self, group_id: int) -> CustomerGroup:
+        """One customer group."""
+        data = self._client.request("GET", "v2", f"customer_groups/{int(group_id)}").data
+        return structure(data, CustomerGroup)
+
+    def create(self, name: str, **fields: Any) -> CustomerGroup:
+        """Create a group; ``fields`` may add ``is_default``, ``category_access`` ..."""
+        body = {"name": name, **fields}
+        return structure(
+            self._client.request("POST", "v2", "customer_groups", body=body).data, CustomerGroup
+        )
+
+    def update(self, group_id: int, **fields: Any) -> CustomerGroup:
+        """Update a group. Note: ``discount_rules`` given here replace the whole set."""
+        data = self._client.request(
+            "PUT", "v2", f"customer_groups/{int(group_id)}", body=fields
+        ).data
+        return structure(data, CustomerGroup)
+
+    def count(self) -> int:
+        """How many groups the store has."""
+        data = self._client.request("GET", "v2", "customer_groups/count").data
+        return int(data["count"]) if isinstance(data, Mapping) else 0

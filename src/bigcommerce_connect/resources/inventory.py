@@ -1,0 +1,39 @@
+"""v3 inventory: absolute adjustments, at most 2,000 items a request, grouped by location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from typing import Final
+
+from bigcommerce_connect.models import AdjustmentResult, InventoryAdjustment, structure, unstructure
+from bigcommerce_connect.resources._base import Resource, chunked
+
+__all__ = ["INVENTORY_BATCH_MAX", "InventoryResource", "adjustment_batches"]
+
+INVENTORY_BATCH_MAX: Final = 2000
+
+
+def adjustment_batches(
+    items: Iterable[InventoryAdjustment], size: int = INVENTORY_BATCH_MAX
+) -> Iterator[list[InventoryAdjustment]]:
+    """Group adjustments by location and cut each group into requests of at most ``size``."""
+    by_location = sorted(items, key=lambda item: item.location_id)
+    for _, group in groupby(by_location, key=lambda item: item.location_id):
+        yield from chunked(group, size)
+
+
+class InventoryResource(Resource):
+    """``/v3/inventory/adjustments``: set stock to absolute values."""
+
+    def adjust_absolute(
+        self, items: list[InventoryAdjustment], *, reason: str = "ERP stock sync"
+    ) -> AdjustmentResult:
+        """Set absolute stock for up to 2,000 items in one request."""
+        if not items:
+            raise ValueError("an inventory adjustment needs at least one item")
+        if len(items) > INVENTORY_BATCH_MAX:
+            raise ValueError(f"at most {INVENTORY_BATCH_MAX} items a request, got {len(items)}")
+        body = {"reason": reason, "items": [unstructure(item) for item in items]}
+        data = self._client.request("PUT", "v3", "inventory/adjustments/absolute", body=body).data
+        return structure(data or {}, AdjustmentResult)
