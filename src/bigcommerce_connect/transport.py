@@ -163,19 +163,20 @@ def classify_network_error(url: str, error: BaseException) -> TransportError:
     if _is_certificate_failure(error):
         return _tls_error(url, error)
     host = _host_of(url)
-    if isinstance(error, (u3exc.TimeoutError, TimeoutError)):
-        return TransportError(
-            f"timed out talking to {host}", retryable=True, kind="timeout", url=url
-        )
-    if isinstance(error, u3exc.LocationParseError):
-        return TransportError(f"bad URL for {host}", retryable=False, kind="url", url=url)
-    if isinstance(error, u3exc.NewConnectionError):
+    if isinstance(error, u3exc.ConnectTimeoutError):
+        # Includes NewConnectionError: the request never left, so even a POST may be retried.
         return TransportError(
             f"could not connect to {host}: {error.__class__.__name__}",
             retryable=True,
             kind="connect",
             url=url,
         )
+    if isinstance(error, (u3exc.TimeoutError, TimeoutError)):
+        return TransportError(
+            f"timed out talking to {host}", retryable=True, kind="timeout", url=url
+        )
+    if isinstance(error, u3exc.LocationParseError):
+        return TransportError(f"bad URL for {host}", retryable=False, kind="url", url=url)
     return TransportError(
         f"connection to {host} failed: {error.__class__.__name__}",
         retryable=True,
