@@ -1,8 +1,88 @@
 """bigcommerce-connect: connect an ERP or accounting system to a BigCommerce store.
 
 The public API is re-exported here; everything else is an implementation detail.
+
+Quick start::
+
+    from bigcommerce_connect import BigCommerceClient, OrderStatus, StoreSettings
+
+    settings = StoreSettings(api_path="https://api.bigcommerce.com/stores/abc123/v3/",
+                             api_token=os.environ["BIGCOMMERCE_API_TOKEN"])
+    with BigCommerceClient.from_settings(settings) as client:
+        for order in client.orders.iter(status_id=OrderStatus.AWAITING_FULFILLMENT):
+            print(order.id, order.total_inc_tax)
 """
 
 from bigcommerce_connect._version import __version__
+from bigcommerce_connect.api_path import ApiPath, ApiPathError, AuthMode, parse_api_path
+from bigcommerce_connect.batch import BatchItemError, BatchResult
+from bigcommerce_connect.client import ApiResponse, BigCommerceClient
+from bigcommerce_connect.errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    BigCommerceError,
+    ConflictError,
+    NetworkError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    UnexpectedResponseError,
+    UnsupportedOperationError,
+    ValidationError,
+)
+from bigcommerce_connect.ratelimit import RateLimitGovernor
+from bigcommerce_connect.retry import RetryPolicy
+from bigcommerce_connect.secret import Secret
+from bigcommerce_connect.settings import SettingsError, StoreSettings
+from bigcommerce_connect.status import OrderStatus, StatusLabels, UnknownStatusError
+from bigcommerce_connect.transport import (
+    Headers,
+    HttpRequest,
+    HttpResponse,
+    Transport,
+    TransportError,
+    Urllib3Transport,
+)
 
-__all__ = ["__version__"]
+__all__ = [
+    "ApiError",
+    "ApiPath",
+    "ApiPathError",
+    "ApiResponse",
+    "AuthMode",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchItemError",
+    "BatchResult",
+    "BigCommerceClient",
+    "BigCommerceError",
+    "ConflictError",
+    "Headers",
+    "HttpRequest",
+    "HttpResponse",
+    "NetworkError",
+    "NotFoundError",
+    "OrderStatus",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitGovernor",
+    "RateLimitedError",
+    "RetryPolicy",
+    "Secret",
+    "ServerError",
+    "SettingsError",
+    "StatusLabels",
+    "StoreSettings",
+    "Transport",
+    "TransportError",
+    "UnexpectedResponseError",
+    "UnknownStatusError",
+    "UnsupportedOperationError",
+    "Urllib3Transport",
+    "ValidationError",
+    "__version__",
+    "parse_api_path",
+]
