@@ -1,0 +1,1 @@
+"""Storage adapters implementing :mod:`bigcommerce_connect.ports`: ``memory`` and ``sqlite``."""

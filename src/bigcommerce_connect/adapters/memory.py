@@ -1,0 +1,389 @@
+"""In-memory implementations of every port, for the SDK's tests and for hosts' own tests.
+
+All adapters made by one :class:`MemoryErp` share one state and one re-entrant lock; a
+transaction snapshots the state and restores it if the block raises, so the unit of work is
+as all-or-nothing as a database's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+
+from bigcommerce_connect.notifications import Notification
+from bigcommerce_connect.ports import (
+    Binding,
+    BindingConflictError,
+    ItemRef,
+    LocalCustomer,
+    QuarantineEntry,
+)
+from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+
+__all__ = [
+    "AllowListAccessPolicy",
+    "FixedClock",
+    "MemoryBindings",
+    "MemoryCustomers",
+    "MemoryErp",
+    "MemoryItems",
+    "MemoryLock",
+    "MemoryNotifier",
+    "MemoryQuarantine",
+    "MemorySalesOrders",
+    "MemorySyncState",
+    "MemoryUnitOfWork",
+    "MemoryWebhookReceipts",
+    "SystemClock",
+]
+
+
+@attrs.define
+class _State:
+    bindings: dict[tuple[str, str], Binding] = attrs.field(factory=dict)
+    local_index: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    customers: dict[str, ErpCustomer] = attrs.field(factory=dict)
+    orders: dict[str, tuple[ErpSalesOrder, str]] = attrs.field(factory=dict)
+    cursors: dict[str, datetime] = attrs.field(factory=dict)
+    quarantine: dict[tuple[str, str], QuarantineEntry] = attrs.field(factory=dict)
+    receipts: dict[str, bool] = attrs.field(factory=dict)
+    sequence: Any = attrs.field(factory=lambda: itertools.count(1))
+
+
+_ABSENT = object()
+
+
+class _Shared:
+    """The state plus an undo log: a rollback costs what the transaction wrote, not the store."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+        self.lock = threading.RLock()
+        self.undo: list[tuple[dict[Any, Any], Any, Any]] | None = None
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self.state.sequence)}"
+
+    def put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if self.undo is not None:
+            self.undo.append((table, key, table.get(key, _ABSENT)))
+        table[key] = value
+
+    def pop(self, table: dict[Any, Any], key: Any) -> None:
+        if key in table:
+            if self.undo is not None:
+                self.undo.append((table, key, table[key]))
+            del table[key]
+
+    def roll_back(self, log: list[tuple[dict[Any, Any], Any, Any]]) -> None:
+        for table, key, previous in reversed(log):
+            if previous is _ABSENT:
+                table.pop(key, None)
+            else:
+                table[key] = previous
+
+
+class MemoryUnitOfWork:
+    """All-or-nothing blocks over the shared in-memory state."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the state lock; undo every write of the block if it raises."""
+        shared = self._shared
+        with shared.lock:
+            if shared.undo is not None:  # nested: the outer transaction decides
+                yield
+                return
+            shared.undo = []
+            try:
+                yield
+            except BaseException:
+                shared.roll_back(shared.undo)
+                raise
+            finally:
+                shared.undo = None
+
+
+class MemoryBindings:
+    """Bindings, unique both ways per entity."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def get(self, entity: str, external_id: str) -> Binding | None:
+        """The binding of a store record, if any."""
+        with self._shared.lock:
+            return self._shared.state.bindings.get((entity, external_id))
+
+    def get_by_local(self, entity: str, local_id: str) -> Binding | None:
+        """The binding of an ERP record, if any."""
+        with self._shared.lock:
+            external_id = self._shared.state.local_index.get((entity, local_id))
+            return None if external_id is None else self._shared.state.bindings[(entity, external_id)]
+
+    def bind(self, binding: Binding) -> None:
+        """Create or update a binding; a clash either way raises :class:`BindingConflictError`."""
+        with self._shared.lock:
+            state = self._shared.state
+            key = (binding.entity, binding.external_id)
+            existing = state.bindings.get(key)
+            if existing is not None and existing.local_id != binding.local_id:
+                raise BindingConflictError(f"{binding.entity} {binding.external_id} is already bound")
+            owner = state.local_index.get((binding.entity, binding.local_id))
+            if owner is not None and owner != binding.external_id:
+                raise BindingConflictError(f"local {binding.entity} {binding.local_id} is already bound")
+            if existing is not None:
+                self._shared.pop(state.local_index, (binding.entity, existing.local_id))
+            self._shared.put(state.bindings, key, binding)
+            self._shared.put(state.local_index, (binding.entity, binding.local_id), binding.external_id)
+
+    def all(self, entity: str) -> list[Binding]:
+        """Every binding of one entity (for tests)."""
+        with self._shared.lock:
+            return [b for (e, _), b in self._shared.state.bindings.items() if e == entity]
+
+
+class MemoryCustomers:
+    """ERP customers keyed by generated local ids ``C1``, ``C2`` ..."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def find_by_email(self, email: str) -> Sequence[LocalCustomer]:
+        """Customers whose e-mail matches, ignoring case."""
+        wanted = email.strip().casefold()
+        if not wanted:
+            return []
+        with self._shared.lock:
+            return [
+                LocalCustomer(local_id=local_id, email=c.email, name=c.customer_listing)
+                for local_id, c in self._shared.state.customers.items()
+                if c.email.strip().casefold() == wanted
+            ]
+
+    def create(self, customer: ErpCustomer) -> str:
+        """Store a new customer; return its local id."""
+        with self._shared.lock:
+            local_id = self._shared.next_id("C")
+            self._shared.put(self._shared.state.customers, local_id, customer)
+            return local_id
+
+    def update(self, local_id: str, customer: ErpCustomer) -> None:
+        """Replace a stored customer."""
+        with self._shared.lock:
+            if local_id not in self._shared.state.customers:
+                raise KeyError(f"no customer {local_id}")
+            self._shared.put(self._shared.state.customers, local_id, customer)
+
+    def get(self, local_id: str) -> ErpCustomer:
+        """One customer (for tests)."""
+        with self._shared.lock:
+            return self._shared.state.customers[local_id]
+
+    def all(self) -> dict[str, ErpCustomer]:
+        """Every customer by local id (for tests)."""
+        with self._shared.lock:
+            return dict(self._shared.state.customers)
+
+
+class MemorySalesOrders:
+    """ERP sales orders keyed by generated local ids ``SO1``, ``SO2`` ..."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def create(self, order: ErpSalesOrder, *, customer_id: str) -> str:
+        """Store a new order for ``customer_id``; return its local id."""
+        with self._shared.lock:
+            local_id = self._shared.next_id("SO")
+            self._shared.put(self._shared.state.orders, local_id, (order, customer_id))
+            return local_id
+
+    def update(self, local_id: str, order: ErpSalesOrder, *, customer_id: str) -> None:
+        """Replace a stored order."""
+        with self._shared.lock:
+            if local_id not in self._shared.state.orders:
+                raise KeyError(f"no sales order {local_id}")
+            self._shared.put(self._shared.state.orders, local_id, (order, customer_id))
+
+    def get(self, local_id: str) -> tuple[ErpSalesOrder, str]:
+        """One order and its customer id (for tests)."""
+        with self._shared.lock:
+            return self._shared.state.orders[local_id]
+
+    def all(self) -> dict[str, tuple[ErpSalesOrder, str]]:
+        """Every order by local id (for tests)."""
+        with self._shared.lock:
+            return dict(self._shared.state.orders)
+
+
+class MemoryItems:
+    """An item catalogue the host fills by SKU; variants are returned first."""
+
+    def __init__(self, items: Sequence[ItemRef] = ()) -> None:
+        self._items = list(items)
+
+    def add(self, item: ItemRef) -> None:
+        """Add an item to the catalogue."""
+        self._items.append(item)
+
+    def find_by_sku(self, sku: str) -> Sequence[ItemRef]:
+        """Every item with this SKU, variants first."""
+        found = [item for item in self._items if item.sku == sku]
+        return sorted(found, key=lambda item: not item.is_variant)
+
+
+class MemorySyncState:
+    """Cursors per stream."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def get_cursor(self, stream: str) -> datetime | None:
+        """The stream's cursor, or None."""
+        with self._shared.lock:
+            return self._shared.state.cursors.get(stream)
+
+    def set_cursor(self, stream: str, value: datetime) -> None:
+        """Move the stream's cursor (must be aware)."""
+        if value.tzinfo is None:
+            raise ValueError("a cursor must be timezone-aware")
+        with self._shared.lock:
+            self._shared.put(self._shared.state.cursors, stream, value.astimezone(timezone.utc))
+
+
+class MemoryQuarantine:
+    """Failed records, one per entity + external id."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def put(self, entry: QuarantineEntry) -> None:
+        """Add an entry, or refresh it and count one more attempt."""
+        with self._shared.lock:
+            key = (entry.entity, entry.external_id)
+            previous = self._shared.state.quarantine.get(key)
+            if previous is not None:
+                entry = attrs.evolve(
+                    entry,
+                    attempts=previous.attempts + 1,
+                    first_failed=previous.first_failed or entry.first_failed,
+                )
+            self._shared.put(self._shared.state.quarantine, key, entry)
+
+    def entries(self, entity: str | None = None) -> Sequence[QuarantineEntry]:
+        """The entries, oldest first."""
+        with self._shared.lock:
+            found = [e for e in self._shared.state.quarantine.values() if entity in (None, e.entity)]
+        return sorted(found, key=lambda e: (e.first_failed or datetime.min.replace(tzinfo=timezone.utc)))
+
+    def remove(self, entity: str, external_id: str) -> None:
+        """Drop an entry (no error if absent)."""
+        with self._shared.lock:
+            self._shared.pop(self._shared.state.quarantine, (entity, external_id))
+
+
+class MemoryLock:
+    """Non-blocking named locks for threads of one process."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def try_acquire(self, name: str, owner: str) -> bool:
+        """Take ``name`` if free (or already ours)."""
+        with self._lock:
+            holder = self._owners.setdefault(name, owner)
+            return holder == owner
+
+    def release(self, name: str, owner: str) -> None:
+        """Give ``name`` back if we hold it."""
+        with self._lock:
+            if self._owners.get(name) == owner:
+                del self._owners[name]
+
+
+class MemoryWebhookReceipts:
+    """Payload hashes seen so far."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+
+    def has_seen(self, payload_hash: str) -> bool:
+        """Whether ``payload_hash`` was recorded."""
+        with self._shared.lock:
+            return payload_hash in self._shared.state.receipts
+
+    def record(self, payload_hash: str) -> None:
+        """Remember ``payload_hash``."""
+        with self._shared.lock:
+            self._shared.put(self._shared.state.receipts, payload_hash, True)
+
+
+class MemoryNotifier:
+    """Collects notifications in a list."""
+
+    def __init__(self) -> None:
+        self.notifications: list[Notification] = []
+
+    def notify(self, notification: Notification) -> None:
+        """Keep ``notification``."""
+        self.notifications.append(notification)
+
+
+class AllowListAccessPolicy:
+    """Employees granted access may do everything; nobody else may do anything."""
+
+    def __init__(self, employees: Sequence[str] = ()) -> None:
+        self.employees = set(employees)
+
+    def may_use_store(self, employee: str, action: str) -> bool:
+        """Whether ``employee`` was granted access."""
+        return employee in self.employees
+
+
+class SystemClock:
+    """The real time in UTC."""
+
+    def now(self) -> datetime:
+        """Now, aware UTC."""
+        return datetime.now(timezone.utc)
+
+
+class FixedClock:
+    """A clock tests set and move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the clock's time must be timezone-aware")
+        self.current = now
+
+    def now(self) -> datetime:
+        """The set time."""
+        return self.current
+
+
+class MemoryErp:
+    """Every in-memory adapter over one shared state: a whole fake ERP in one object."""
+
+    def __init__(self, items: Sequence[ItemRef] = ()) -> None:
+        shared = _Shared()
+        self.unit_of_work = MemoryUnitOfWork(shared)
+        self.bindings = MemoryBindings(shared)
+        self.customers = MemoryCustomers(shared)
+        self.sales_orders = MemorySalesOrders(shared)
+        self.items = MemoryItems(items)
+        self.sync_state = MemorySyncState(shared)
+        self.quarantine = MemoryQuarantine(shared)
+        self.lock = MemoryLock()
+        self.webhook_receipts = MemoryWebhookReceipts(shared)
+        self.notifier = MemoryNotifier()

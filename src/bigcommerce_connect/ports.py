@@ -1,0 +1,221 @@
+"""The protocols a host implements to plug its storage into the SDK.
+
+The SDK never touches storage directly. :mod:`bigcommerce_connect.adapters.memory` implements
+every port for tests; :mod:`bigcommerce_connect.adapters.sqlite` for small real users. A host's
+own adapters prove themselves with :mod:`bigcommerce_connect.testing.contract`.
+
+Ids: external ids (the store's) are strings; local ids (the ERP's) are strings too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import attrs
+
+from bigcommerce_connect.notifications import Notifier
+from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+
+__all__ = [
+    "AccessPolicy",
+    "Binding",
+    "BindingConflictError",
+    "BindingRepository",
+    "Clock",
+    "CustomerRepository",
+    "ItemLookup",
+    "ItemRef",
+    "LocalCustomer",
+    "Notifier",
+    "QuarantineEntry",
+    "QuarantineRepository",
+    "SalesOrderRepository",
+    "StoreLock",
+    "SyncStateRepository",
+    "UnitOfWork",
+    "WebhookReceipts",
+]
+
+
+class BindingConflictError(Exception):
+    """A binding would make an external or a local id point at two records."""
+
+
+@attrs.frozen(kw_only=True)
+class Binding:
+    """Links one store record to one ERP record (unique in both directions per entity)."""
+
+    entity: str  # "customer", "order", "product", "variant", "contact", "customer_group", ...
+    external_id: str
+    local_id: str
+    external_modified: datetime | None = None  # the store's date_modified when last synced
+    synced_at: datetime | None = None
+    data: Mapping[str, Any] = attrs.field(factory=dict)  # small extras, e.g. status moved
+
+
+class BindingRepository(Protocol):
+    """External id ⇄ local id, per entity."""
+
+    def get(self, entity: str, external_id: str) -> Binding | None:
+        """The binding of a store record, if any."""
+        ...
+
+    def get_by_local(self, entity: str, local_id: str) -> Binding | None:
+        """The binding of an ERP record, if any."""
+        ...
+
+    def bind(self, binding: Binding) -> None:
+        """Create or update a binding; raise :class:`BindingConflictError` if it would clash."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class LocalCustomer:
+    """An ERP customer as the importer needs to see it."""
+
+    local_id: str
+    email: str = ""
+    name: str = ""
+    price_level: str = ""
+
+
+class CustomerRepository(Protocol):
+    """The ERP's customer accounts."""
+
+    def find_by_email(self, email: str) -> Sequence[LocalCustomer]:
+        """Customers with this e-mail (case-insensitive), best match first."""
+        ...
+
+    def create(self, customer: ErpCustomer) -> str:
+        """Create a customer; return its local id."""
+        ...
+
+    def update(self, local_id: str, customer: ErpCustomer) -> None:
+        """Update a customer from a newer store record."""
+        ...
+
+
+class SalesOrderRepository(Protocol):
+    """The ERP's sales orders."""
+
+    def create(self, order: ErpSalesOrder, *, customer_id: str) -> str:
+        """Create a sales order for the ERP customer ``customer_id``; return its local id."""
+        ...
+
+    def update(self, local_id: str, order: ErpSalesOrder, *, customer_id: str) -> None:
+        """Update a sales order from a newer store record."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ItemRef:
+    """An ERP item found by SKU."""
+
+    local_id: str
+    sku: str
+    is_variant: bool = False
+
+
+class ItemLookup(Protocol):
+    """Finds ERP items by SKU: variant SKUs before product SKUs."""
+
+    def find_by_sku(self, sku: str) -> Sequence[ItemRef]:
+        """Every item with this SKU, variants first."""
+        ...
+
+
+class SyncStateRepository(Protocol):
+    """One cursor per stream ("orders", "customers" ...), kept in UTC."""
+
+    def get_cursor(self, stream: str) -> datetime | None:
+        """The stream's cursor, or None before the first run."""
+        ...
+
+    def set_cursor(self, stream: str, value: datetime) -> None:
+        """Move the stream's cursor (never backwards: the importer checks)."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class QuarantineEntry:
+    """A record that failed to import, kept with its reason and raw payload for replay."""
+
+    entity: str
+    external_id: str
+    code: str
+    reason: str
+    payload: Mapping[str, Any] = attrs.field(factory=dict)
+    attempts: int = 1
+    first_failed: datetime | None = None
+    last_failed: datetime | None = None
+
+
+class QuarantineRepository(Protocol):
+    """Failed records waiting for a retry."""
+
+    def put(self, entry: QuarantineEntry) -> None:
+        """Add or refresh an entry (one per entity + external id; attempts add up)."""
+        ...
+
+    def entries(self, entity: str | None = None) -> Sequence[QuarantineEntry]:
+        """The entries, oldest first."""
+        ...
+
+    def remove(self, entity: str, external_id: str) -> None:
+        """Drop an entry once its record imported."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction over every repository: the ERP record and its binding commit together."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Commit on normal exit, roll everything back if the block raises."""
+        ...
+
+
+class StoreLock(Protocol):
+    """One runner per store and stream, across threads (and processes where storage allows)."""
+
+    def try_acquire(self, name: str, owner: str) -> bool:
+        """Take the lock without waiting; False if someone else holds it."""
+        ...
+
+    def release(self, name: str, owner: str) -> None:
+        """Give the lock back (only its owner can)."""
+        ...
+
+
+class WebhookReceipts(Protocol):
+    """Remembers processed webhook payload hashes, so a redelivery is processed once.
+
+    A hash is recorded only after its event was processed: an event that failed half-way is
+    processed again when the store redelivers it (processing is idempotent through bindings).
+    """
+
+    def has_seen(self, payload_hash: str) -> bool:
+        """Whether an event with this payload hash was already processed."""
+        ...
+
+    def record(self, payload_hash: str) -> None:
+        """Remember that the event with this payload hash was processed."""
+        ...
+
+
+class AccessPolicy(Protocol):
+    """Decides which employees may act on the store with its credentials (B2B access)."""
+
+    def may_use_store(self, employee: str, action: str) -> bool:
+        """Whether ``employee`` may perform ``action`` ("create_customer", "price_levels"...)."""
+        ...
+
+
+class Clock(Protocol):
+    """The time, injectable so tests control it."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
