@@ -1,0 +1,1 @@
+"""Typed wire models (placeholder re-exports; completed below)."""
