@@ -15,7 +15,6 @@ Rules every model follows (see the package docstring for the full list):
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import types
@@ -31,16 +30,22 @@ import cattrs
 
 __all__ = [
     "ModelError",
+    "WireVersion",
     "converter",
+    "datetime_to_wire",
     "format_iso8601",
     "format_rfc2822",
+    "money_to_wire",
     "parse_bool",
     "parse_datetime",
     "parse_int",
     "parse_money",
     "parse_str",
     "structure",
+    "structure_fields",
+    "to_wire",
     "unstructure",
+    "unstructure_fields",
     "wire_model",
 ]
 
@@ -374,8 +379,17 @@ def _optional_inner(type_: Any) -> tuple[bool, Any]:
     return False, type_
 
 
-@functools.cache
+_SPECS: dict[type[Any], tuple[tuple[_FieldSpec, ...], frozenset[str]]] = {}
+
+
 def _field_specs(cls: type[Any]) -> tuple[tuple[_FieldSpec, ...], frozenset[str]]:
+    cached = _SPECS.get(cls)
+    if cached is None:
+        cached = _SPECS[cls] = _compute_field_specs(cls)
+    return cached
+
+
+def _compute_field_specs(cls: type[Any]) -> tuple[tuple[_FieldSpec, ...], frozenset[str]]:
     """The generic wire fields of ``cls`` and every wire key it claims (the rest is ``extra``).
 
     Field metadata ``{"wire": "custom"}`` claims the key but leaves it to the model's own
@@ -419,8 +433,12 @@ def structure_fields(data: object, cls: type[Any]) -> dict[str, Any]:
             raise error.within(spec.name, model=cls.__name__) from None
         if result is not _NOTHING:
             kwargs[spec.name] = result
+    unknown = {key: value for key, value in data.items() if key not in known}
     if "extra" in attrs.fields_dict(cls):
-        kwargs["extra"] = {key: value for key, value in data.items() if key not in known}
+        kwargs["extra"] = unknown
+    elif unknown:
+        # A model without ``extra`` is a write model: an unknown key is a typo, not news.
+        raise ModelError(f"unknown field {_echo(sorted(unknown)[0])}", model=cls.__name__)
     return kwargs
 
 
@@ -502,3 +520,76 @@ def unstructure(obj: object) -> Any:
     are written back at the top level of their model.
     """
     return converter.unstructure(obj)
+
+
+# --------------------------------------------------------------------------- writes
+
+WireVersion = typing.Literal["v2", "v3"]
+
+# A decimal with at most 15 significant digits survives float(): repr() gives the same digits
+# back, so json.dumps writes exactly the decimal text. Beyond that we refuse rather than round.
+_FLOAT_SAFE_DIGITS = 15
+
+
+def money_to_wire(value: Decimal, version: WireVersion) -> str | int | float:
+    """One amount in the form a write expects.
+
+    v2: a 4-decimal string (``"12.3450"``), the form v2 itself sends. v3: a JSON number; an
+    int when integral, else a float whose ``repr`` is exactly the decimal (checked: more than
+    15 significant digits raise :class:`ModelError` instead of rounding silently).
+    """
+    if not value.is_finite():
+        raise ModelError(f"amount is not finite: {_echo(value)}")
+    if version == "v2":
+        return f"{value:.4f}"
+    if value == value.to_integral_value():
+        return int(value)
+    number = float(value)
+    if (
+        len(value.normalize().as_tuple().digits) > _FLOAT_SAFE_DIGITS
+        or Decimal(repr(number)) != value
+    ):
+        raise ModelError(f"amount cannot be sent exactly as a JSON number: {_echo(value)}")
+    return number
+
+
+def datetime_to_wire(value: datetime, version: WireVersion) -> str:
+    """A timestamp for a write: RFC 2822 on v2, ISO 8601 on v3 (both UTC; naive rejected)."""
+    return format_rfc2822(value) if version == "v2" else format_iso8601(value)
+
+
+def to_wire(
+    obj: Any, *, version: WireVersion, fields: typing.Iterable[str] | None = None
+) -> dict[str, Any]:
+    """A write payload from a model: declared fields only, None values left out.
+
+    ``fields`` limits the payload (send ``{"status_id": 11}``, never a whole order back: v2
+    rejects read-only fields). ``extra`` keys are never sent. Money and dates take the
+    version's form (:func:`money_to_wire`, :func:`datetime_to_wire`).
+    """
+    if not attrs.has(type(obj)):
+        raise TypeError(f"to_wire needs a model instance, got {type(obj).__name__}")
+    specs, _known = _field_specs(type(obj))
+    wanted = None if fields is None else set(fields)
+    payload = {}
+    for spec in specs:
+        if wanted is not None and spec.name not in wanted:
+            continue
+        value = getattr(obj, spec.name)
+        if value is not None:
+            payload[spec.name] = _value_to_wire(value, version)
+    return payload
+
+
+def _value_to_wire(value: Any, version: WireVersion) -> Any:
+    if isinstance(value, Decimal):
+        return money_to_wire(value, version)
+    if isinstance(value, datetime):
+        return datetime_to_wire(value, version)
+    if isinstance(value, list):
+        return [_value_to_wire(item, version) for item in value]
+    if isinstance(value, dict):
+        return {key: _value_to_wire(item, version) for key, item in value.items()}
+    if attrs.has(type(value)):
+        return to_wire(value, version=version)
+    return value

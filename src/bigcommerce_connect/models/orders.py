@@ -318,7 +318,9 @@ def _flatten_consignments(
     ]
     email = consignments.get("email")
     if isinstance(email, Mapping):
-        groups.append((("consignments", "email", "gift_certificates"), email.get("gift_certificates")))
+        groups.append(
+            (("consignments", "email", "gift_certificates"), email.get("gift_certificates"))
+        )
     lines: list[OrderProduct] = []
     all_embedded = True
     for path, group in groups:
@@ -361,7 +363,9 @@ def _shipping_addresses(shipping: list[Any], order_id: object) -> list[ShippingA
     result = []
     for index, consignment in enumerate(shipping):
         if not isinstance(consignment, Mapping):
-            raise ModelError("expected an object", ("consignments", "shipping", f"[{index}]"), "Order")
+            raise ModelError(
+                "expected an object", ("consignments", "shipping", f"[{index}]"), "Order"
+            )
         address = {key: value for key, value in consignment.items() if key != "line_items"}
         # A consignment does not repeat the order id; the address model carries it.
         address.setdefault("order_id", order_id)
