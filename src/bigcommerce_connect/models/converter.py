@@ -496,8 +496,10 @@ def wire_model(cls: C) -> C:
         finish = getattr(obj, "_to_wire", None)
         return finish(data) if finish is not None else data
 
-    converter.register_structure_hook(cls, structure_model)
-    converter.register_unstructure_hook(cls, unstructure_model)
+    # Predicate registration: cattrs would resolve annotations now, and a self-referencing
+    # model (CategoryTreeNode.children) is not yet bound in its module while decorated.
+    converter.register_structure_hook_func(lambda type_: type_ is cls, structure_model)
+    converter.register_unstructure_hook_func(lambda type_: type_ is cls, unstructure_model)
     return cls
 
 
