@@ -69,7 +69,9 @@ def test_naive_datetime_object_is_rejected() -> None:
         parse_datetime(datetime(2020, 1, 1))  # noqa: DTZ001
 
 
-@pytest.mark.parametrize("value", ["", "   ", "yesterday", "2019-13-45T99:00:00Z", True, 1.5, None, []])
+@pytest.mark.parametrize(
+    "value", ["", "   ", "yesterday", "2019-13-45T99:00:00Z", True, 1.5, None, []]
+)
 def test_garbage_dates_raise_model_error(value: object) -> None:
     with pytest.raises(ModelError):
         parse_datetime(value)
@@ -154,7 +156,20 @@ def test_money_as_string_and_number_are_the_same_decimal() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [True, False, float("nan"), float("inf"), "NaN", "Infinity", "abc", "", "1_000", "1,50", None, []],
+    [
+        True,
+        False,
+        float("nan"),
+        float("inf"),
+        "NaN",
+        "Infinity",
+        "abc",
+        "",
+        "1_000",
+        "1,50",
+        None,
+        [],
+    ],
 )
 def test_bad_money_raises_model_error(value: object) -> None:
     with pytest.raises(ModelError):
