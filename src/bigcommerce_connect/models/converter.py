@@ -131,6 +131,8 @@ def _from_unix(value: int) -> datetime:
 
 def _from_iso(text: str) -> datetime:
     normalised = text[:-1] + "+00:00" if text[-1] in "Zz" else text
+    # Python 3.10's fromisoformat wants "+HH:MM" and exactly 3 or 6 fraction digits.
+    normalised = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", normalised)
     normalised = _trim_fraction(normalised)
     try:
         parsed = datetime.fromisoformat(normalised)
@@ -142,7 +144,7 @@ def _from_iso(text: str) -> datetime:
 
 
 def _trim_fraction(text: str) -> str:
-    # Python 3.10's fromisoformat only takes 3 or 6 fraction digits; pad/cut to 6.
+    # Pad or cut the fraction to 6 digits (microseconds); nanoseconds are not kept.
     match = re.search(r"\.(\d+)", text)
     if match is None:
         return text
