@@ -565,3 +565,11 @@ def test_to_wire_sends_only_the_named_fields_in_v2_form() -> None:
         "total_inc_tax": "69.8400",
         "date_created": "Tue, 05 Mar 2019 21:40:11 +0000",
     }
+
+
+def test_a_page_of_orders_structures_and_names_the_bad_one() -> None:
+    page = structure([ORDER_218, {**ORDER_218, "id": 219}], list[Order])
+    assert [order.id for order in page] == [218, 219]
+    with pytest.raises(ModelError) as caught:
+        structure([ORDER_218, {**ORDER_218, "total_inc_tax": "x"}], list[Order])
+    assert str(caught.value).startswith("list[Order][1].total_inc_tax: not an amount")

@@ -509,12 +509,23 @@ def structure(data: object, cls: type[T]) -> T:
     """Turn parsed JSON into ``cls``; raise :class:`ModelError` naming the bad field."""
     try:
         return converter.structure(data, cls)
-    except ModelError:
+    except ModelError as error:
+        if error.model is None:
+            # A top-level list (``list[Order]``): name the requested type in the path.
+            raise error.within(model=_type_name(cls)) from None
         raise
     except (TypeError, ValueError, AttributeError, KeyError) as error:
         # A cattrs-level failure outside our hooks: still a data error, never a crash.
-        name = getattr(cls, "__name__", str(cls))
-        raise ModelError(f"{type(error).__name__}: {str(error)[:80]}", model=name) from None
+        raise ModelError(
+            f"{type(error).__name__}: {str(error)[:80]}", model=_type_name(cls)
+        ) from None
+
+
+def _type_name(type_: Any) -> str:
+    args = typing.get_args(type_)
+    origin = typing.get_origin(type_) or type_
+    name = getattr(origin, "__name__", str(origin))
+    return f"{name}[{', '.join(_type_name(arg) for arg in args)}]" if args else name
 
 
 def unstructure(obj: object) -> Any:
