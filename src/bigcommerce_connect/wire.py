@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
-from email.utils import format_datetime
 from typing import Literal
 
+from bigcommerce_connect.models.converter import format_iso8601, format_rfc2822
+
 __all__ = ["format_iso8601", "format_query_value", "format_rfc2822"]
-
-
-def _require_aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
-            "naive datetime: give a time zone (e.g. datetime.now(timezone.utc)); a naive time "
-            "would be read in the store's zone and silently shift the sync window"
-        )
-    return value
-
-
-def format_rfc2822(value: datetime) -> str:
-    """``Tue, 05 Mar 2019 21:40:11 +0000``: the v2 date format, in UTC."""
-    return format_datetime(_require_aware(value).astimezone(timezone.utc))
-
-
-def format_iso8601(value: datetime) -> str:
-    """``2019-03-05T21:40:11+00:00``: the v3 date format, in UTC, whole seconds."""
-    utc = _require_aware(value).astimezone(timezone.utc).replace(microsecond=0)
-    return utc.isoformat()
 
 
 def format_query_value(value: object, version: Literal["v2", "v3"]) -> str | None:

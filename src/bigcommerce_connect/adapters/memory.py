@@ -128,7 +128,9 @@ class MemoryBindings:
         """The binding of an ERP record, if any."""
         with self._shared.lock:
             external_id = self._shared.state.local_index.get((entity, local_id))
-            return None if external_id is None else self._shared.state.bindings[(entity, external_id)]
+            return (
+                None if external_id is None else self._shared.state.bindings[(entity, external_id)]
+            )
 
     def bind(self, binding: Binding) -> None:
         """Create or update a binding; a clash either way raises :class:`BindingConflictError`."""
@@ -137,14 +139,20 @@ class MemoryBindings:
             key = (binding.entity, binding.external_id)
             existing = state.bindings.get(key)
             if existing is not None and existing.local_id != binding.local_id:
-                raise BindingConflictError(f"{binding.entity} {binding.external_id} is already bound")
+                raise BindingConflictError(
+                    f"{binding.entity} {binding.external_id} is already bound"
+                )
             owner = state.local_index.get((binding.entity, binding.local_id))
             if owner is not None and owner != binding.external_id:
-                raise BindingConflictError(f"local {binding.entity} {binding.local_id} is already bound")
+                raise BindingConflictError(
+                    f"local {binding.entity} {binding.local_id} is already bound"
+                )
             if existing is not None:
                 self._shared.pop(state.local_index, (binding.entity, existing.local_id))
             self._shared.put(state.bindings, key, binding)
-            self._shared.put(state.local_index, (binding.entity, binding.local_id), binding.external_id)
+            self._shared.put(
+                state.local_index, (binding.entity, binding.local_id), binding.external_id
+            )
 
     def all(self, entity: str) -> list[Binding]:
         """Every binding of one entity (for tests)."""
@@ -283,8 +291,12 @@ class MemoryQuarantine:
     def entries(self, entity: str | None = None) -> Sequence[QuarantineEntry]:
         """The entries, oldest first."""
         with self._shared.lock:
-            found = [e for e in self._shared.state.quarantine.values() if entity in (None, e.entity)]
-        return sorted(found, key=lambda e: (e.first_failed or datetime.min.replace(tzinfo=timezone.utc)))
+            found = [
+                e for e in self._shared.state.quarantine.values() if entity in (None, e.entity)
+            ]
+        return sorted(
+            found, key=lambda e: e.first_failed or datetime.min.replace(tzinfo=timezone.utc)
+        )
 
     def remove(self, entity: str, external_id: str) -> None:
         """Drop an entry (no error if absent)."""

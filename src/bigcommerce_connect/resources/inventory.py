@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from typing import Final
 
-from bigcommerce_connect.models import AdjustmentResult, InventoryAdjustment, structure, unstructure
+from bigcommerce_connect.models import (
+    MAX_ADJUSTMENT_ITEMS,
+    AdjustmentResult,
+    InventoryAdjustment,
+    adjustment_body,
+    structure,
+)
 from bigcommerce_connect.resources._base import Resource, chunked
 
-__all__ = ["INVENTORY_BATCH_MAX", "InventoryResource", "adjustment_batches"]
-
-INVENTORY_BATCH_MAX: Final = 2000
+__all__ = ["InventoryResource", "adjustment_batches"]
 
 
 def adjustment_batches(
-    items: Iterable[InventoryAdjustment], size: int = INVENTORY_BATCH_MAX
+    items: Iterable[InventoryAdjustment], size: int = MAX_ADJUSTMENT_ITEMS
 ) -> Iterator[list[InventoryAdjustment]]:
     """Group adjustments by location and cut each group into requests of at most ``size``."""
     by_location = sorted(items, key=lambda item: item.location_id)
@@ -30,10 +33,6 @@ class InventoryResource(Resource):
         self, items: list[InventoryAdjustment], *, reason: str = "ERP stock sync"
     ) -> AdjustmentResult:
         """Set absolute stock for up to 2,000 items in one request."""
-        if not items:
-            raise ValueError("an inventory adjustment needs at least one item")
-        if len(items) > INVENTORY_BATCH_MAX:
-            raise ValueError(f"at most {INVENTORY_BATCH_MAX} items a request, got {len(items)}")
-        body = {"reason": reason, "items": [unstructure(item) for item in items]}
+        body = adjustment_body(items, absolute=True, reason=reason)
         data = self._client.request("PUT", "v3", "inventory/adjustments/absolute", body=body).data
         return structure(data or {}, AdjustmentResult)
