@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 import attrs
@@ -117,6 +118,7 @@ class ItemRef:
     local_id: str
     sku: str
     is_variant: bool = False
+    available: Decimal | None = None  # stock the ERP can promise; None: not tracked
 
 
 class ItemLookup(Protocol):

@@ -1,0 +1,43 @@
+"""Importers, the webhook handler and run reports: the SDK's sync layer over the ports."""
+
+from bigcommerce_connect.sync.context import ErpPorts, SyncContext
+from bigcommerce_connect.sync.customers import CUSTOMER_STREAM, CustomerImporter
+from bigcommerce_connect.sync.dashboard import Dashboard, dashboard
+from bigcommerce_connect.sync.importer import LockedError, StoreImporter
+from bigcommerce_connect.sync.options import ImportOptions, MissingItemPolicy
+from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter, OrderImportError
+from bigcommerce_connect.sync.report import PlannedAction, RunReport
+from bigcommerce_connect.sync.webhooks import (
+    DEFAULT_SCOPES,
+    SECRET_HEADER,
+    WebhookHandler,
+    WebhookOutcome,
+    WebhookResult,
+    ensure_webhooks,
+)
+from bigcommerce_connect.sync.window import SyncWindow
+
+__all__ = [
+    "CUSTOMER_STREAM",
+    "DEFAULT_SCOPES",
+    "ORDER_STREAM",
+    "SECRET_HEADER",
+    "CustomerImporter",
+    "Dashboard",
+    "ErpPorts",
+    "ImportOptions",
+    "LockedError",
+    "MissingItemPolicy",
+    "OrderImportError",
+    "OrderImporter",
+    "PlannedAction",
+    "RunReport",
+    "StoreImporter",
+    "SyncContext",
+    "SyncWindow",
+    "WebhookHandler",
+    "WebhookOutcome",
+    "WebhookResult",
+    "dashboard",
+    "ensure_webhooks",
+]

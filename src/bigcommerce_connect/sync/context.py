@@ -1,0 +1,126 @@
+"""Everything an import needs, gathered once per run: client, settings, ports, mappings."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.mapping import (
+    AUTOMATIC_CUSTOMER_IMPORT,
+    AUTOMATIC_ORDER_IMPORT,
+    CompiledMapping,
+    MappingStore,
+    compile_mapping,
+)
+from bigcommerce_connect.notifications import Notification, NotificationKind, Notifier, SafeNotifier
+from bigcommerce_connect.ports import (
+    BindingRepository,
+    Clock,
+    CustomerRepository,
+    ItemLookup,
+    QuarantineRepository,
+    SalesOrderRepository,
+    StoreLock,
+    SyncStateRepository,
+    UnitOfWork,
+    WebhookReceipts,
+)
+from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.sync.options import ImportOptions
+from bigcommerce_connect.sync.report import RunReport
+
+__all__ = ["ErpPorts", "SyncContext"]
+
+
+@attrs.frozen(kw_only=True)
+class ErpPorts:
+    """The host's adapters, one per port (see :mod:`bigcommerce_connect.ports`)."""
+
+    bindings: BindingRepository
+    customers: CustomerRepository
+    sales_orders: SalesOrderRepository
+    items: ItemLookup
+    sync_state: SyncStateRepository
+    quarantine: QuarantineRepository
+    unit_of_work: UnitOfWork
+    lock: StoreLock
+    notifier: Notifier
+    mappings: MappingStore
+    clock: Clock
+    webhook_receipts: WebhookReceipts | None = None
+
+    @classmethod
+    def from_erp(cls, erp: Any, *, mappings: MappingStore, clock: Clock) -> ErpPorts:
+        """Take every port from one object that has them as attributes (e.g. ``MemoryErp``)."""
+        names = [f.name for f in attrs.fields(cls) if f.name not in ("mappings", "clock")]
+        return cls(
+            mappings=mappings, clock=clock, **{name: getattr(erp, name, None) for name in names}
+        )
+
+
+class SyncContext:
+    """One run's view of a store: the client, the settings, the ports and the notifier."""
+
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        settings: StoreSettings,
+        ports: ErpPorts,
+        options: ImportOptions | None = None,
+        report: RunReport | None = None,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.ports = ports
+        self.options = options or ImportOptions()
+        self.report = report or RunReport(store=settings.description or store_name(settings))
+        self.notifier = SafeNotifier(
+            ports.notifier, recipient=settings.notify_to, store=self.report.store
+        )
+
+    @property
+    def preview(self) -> bool:
+        """True when the run maps and reports but writes nothing anywhere."""
+        return self.report.preview
+
+    def now(self) -> datetime:
+        """The run's clock."""
+        return self.ports.clock.now()
+
+    @functools.cached_property
+    def customer_mapping(self) -> CompiledMapping:
+        """The settings' customer import mapping (the automatic one by default)."""
+        name = self.settings.customer_import or AUTOMATIC_CUSTOMER_IMPORT
+        return compile_mapping(self.ports.mappings.load(name))
+
+    @functools.cached_property
+    def order_mapping(self) -> CompiledMapping:
+        """The settings' order import mapping (the automatic one by default)."""
+        name = self.settings.order_import or AUTOMATIC_ORDER_IMPORT
+        return compile_mapping(self.ports.mappings.load(name))
+
+    def notify(self, kind: NotificationKind, code: str, message: str, **context: Any) -> None:
+        """Send a notification to the settings' employee and keep it in the report."""
+        notification = Notification(kind=kind, code=code, message=message, **context)
+        self.notifier.notify(notification)
+        self.report.notifications.append(self.notifier.sent[-1])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The host's unit of work (a no-op in preview, where nothing is written)."""
+        if self.preview:
+            yield
+            return
+        with self.ports.unit_of_work.transaction():
+            yield
+
+
+def store_name(settings: StoreSettings) -> str:
+    """A short label for a store: its nickname, else its hash."""
+    return settings.description or settings.endpoint.store_hash or settings.endpoint.host

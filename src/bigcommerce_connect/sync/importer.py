@@ -1,0 +1,120 @@
+"""The import facade a host calls: customers, orders, both, or a preview, under the store lock."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.notifications import NotificationKind
+from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.sync.context import ErpPorts, SyncContext
+from bigcommerce_connect.sync.customers import CustomerImporter
+from bigcommerce_connect.sync.options import ImportOptions
+from bigcommerce_connect.sync.orders import OrderImporter
+from bigcommerce_connect.sync.report import RunReport
+from bigcommerce_connect.sync.webhooks import SECRET_HEADER, WebhookHandler
+
+__all__ = ["LockedError", "StoreImporter"]
+
+log = logging.getLogger("bigcommerce_connect.sync")
+
+
+class LockedError(BigCommerceError):
+    """Another run holds this store's lock; this run did nothing."""
+
+    code = "locked"
+
+
+class StoreImporter:
+    """Imports one store's customers and orders into the host's ERP.
+
+    Every run takes the store's lock without waiting (a second concurrent run reports
+    ``locked`` and does nothing), fills a :class:`RunReport`, and never lets one bad order
+    stop the others. ``preview=True`` maps everything and writes nothing anywhere.
+    """
+
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        settings: StoreSettings,
+        ports: ErpPorts,
+        options: ImportOptions | None = None,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.ports = ports
+        self.options = options or ImportOptions()
+        self._owner = uuid.uuid4().hex
+
+    def context(self, *, preview: bool = False) -> SyncContext:
+        """A fresh context (and report) for one run."""
+        ctx = SyncContext(self.client, self.settings, self.ports, self.options)
+        ctx.report.preview = preview
+        ctx.report.started_at = ctx.now()
+        return ctx
+
+    def import_customers(self, *, preview: bool = False) -> RunReport:
+        """New and changed customers since the cursor."""
+        return self._run(lambda ctx: CustomerImporter(ctx).run(), preview=preview)
+
+    def import_orders(self, *, preview: bool = False) -> RunReport:
+        """Orders in the "get" status: import, then move each to the "set" status."""
+        return self._run(lambda ctx: OrderImporter(ctx).run(), preview=preview)
+
+    def import_all(self, *, preview: bool = False) -> RunReport:
+        """Customers, then orders: one "auto import" cycle's import part."""
+
+        def both(ctx: SyncContext) -> None:
+            customers = CustomerImporter(ctx)
+            customers.run()
+            OrderImporter(ctx, customers).run()
+
+        return self._run(both, preview=preview)
+
+    def retry_quarantine(self) -> RunReport:
+        """Fetch and import every quarantined order again."""
+        return self._run(lambda ctx: OrderImporter(ctx).retry_quarantine(), preview=False)
+
+    def webhook_handler(self, secret: str, *, secret_header: str = SECRET_HEADER) -> WebhookHandler:
+        """A handler for this store's webhook deliveries (see :mod:`.webhooks`)."""
+        return WebhookHandler(OrderImporter(self.context()), secret=secret, secret_header=secret_header)
+
+    def _run(self, job: Callable[[SyncContext], object], *, preview: bool) -> RunReport:
+        ctx = self.context(preview=preview)
+        calls_before = self.client.api_calls
+        started = time.monotonic()
+        try:
+            with self._locked():
+                job(ctx)
+        except LockedError as error:
+            ctx.report.failed = True
+            ctx.report.errors.append(str(error))
+        except BigCommerceError as error:
+            # The store failed us: the cursor did not move, so the next run retries it all.
+            ctx.report.failed = True
+            ctx.report.errors.append(str(error))
+            ctx.notify(
+                NotificationKind.ERROR,
+                f"run.{getattr(error, 'code', 'error')}",
+                f"the import stopped: {error}",
+                request_id=getattr(error, "request_id", None),
+            )
+        finally:
+            ctx.report.api_calls = self.client.api_calls - calls_before
+            ctx.report.duration_seconds = time.monotonic() - started
+        return ctx.report
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        name = f"{self.settings.endpoint.store_hash or self.settings.endpoint.host}:import"
+        if not self.ports.lock.try_acquire(name, self._owner):
+            raise LockedError(f"another import of this store is running ({name})")
+        try:
+            yield
+        finally:
+            self.ports.lock.release(name, self._owner)

@@ -1,0 +1,81 @@
+"""What one run did: counts, calls, time, notifications, and (in preview) what it would do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from bigcommerce_connect.notifications import Notification
+
+__all__ = ["PlannedAction", "RunReport"]
+
+
+@attrs.frozen
+class PlannedAction:
+    """One thing a run did or (in preview) would do: ``create``, ``update``, ``skip``, ``move``."""
+
+    entity: str
+    external_id: str
+    action: str
+    detail: str = ""
+
+
+@attrs.define
+class RunReport:
+    """The outcome of one import or sync run."""
+
+    store: str = ""
+    preview: bool = False
+    started_at: datetime | None = None
+    customers_created: int = 0
+    customers_updated: int = 0
+    customers_skipped: int = 0
+    orders_imported: int = 0
+    orders_updated: int = 0
+    orders_skipped: int = 0
+    orders_quarantined: int = 0
+    statuses_moved: int = 0
+    status_moves_failed: int = 0
+    inventory_pushed: int = 0
+    api_calls: int = 0
+    duration_seconds: float = 0.0
+    cursor: datetime | None = None
+    failed: bool = False
+    errors: list[str] = attrs.field(factory=list)
+    notifications: list[Notification] = attrs.field(factory=list)
+    planned: list[PlannedAction] = attrs.field(factory=list)
+
+    def plan(self, entity: str, external_id: object, action: str, detail: str = "") -> None:
+        """Record an action (kept in preview runs, where nothing is written)."""
+        if self.preview:
+            self.planned.append(PlannedAction(entity, str(external_id), action, detail))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data (the CLI's ``--json`` output)."""
+        return {
+            "store": self.store,
+            "preview": self.preview,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "customers_created": self.customers_created,
+            "customers_updated": self.customers_updated,
+            "customers_skipped": self.customers_skipped,
+            "orders_imported": self.orders_imported,
+            "orders_updated": self.orders_updated,
+            "orders_skipped": self.orders_skipped,
+            "orders_quarantined": self.orders_quarantined,
+            "statuses_moved": self.statuses_moved,
+            "status_moves_failed": self.status_moves_failed,
+            "inventory_pushed": self.inventory_pushed,
+            "api_calls": self.api_calls,
+            "duration_seconds": round(self.duration_seconds, 3),
+            "cursor": self.cursor.isoformat() if self.cursor else None,
+            "failed": self.failed,
+            "errors": list(self.errors),
+            "notifications": [
+                {"kind": n.kind.value, "code": n.code, "message": n.message}
+                for n in self.notifications
+            ],
+            "planned": [attrs.asdict(action) for action in self.planned],
+        }
