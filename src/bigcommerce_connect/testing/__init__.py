@@ -1,0 +1,1 @@
+"""Helpers for hosts' tests: the adapter contract suite (needs pytest)."""

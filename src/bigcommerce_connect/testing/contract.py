@@ -1,0 +1,195 @@
+"""The adapter contract: one test suite every implementation of the ports must pass.
+
+A host proves its storage adapters by subclassing :class:`AdapterContract` in its own tests::
+
+    from bigcommerce_connect.testing.contract import AdapterContract
+
+    class TestMyErpAdapters(AdapterContract):
+        def make_erp(self, items):
+            return MyErp(items=items)   # has .bindings, .customers, .sales_orders, ...
+
+The object ``make_erp`` returns exposes the ports under the names
+:class:`~bigcommerce_connect.adapters.memory.MemoryErp` uses. Requires pytest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
+from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+
+__all__ = ["AdapterContract"]
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+ITEMS = (
+    ItemRef(local_id="P1", sku="SKU-1"),
+    ItemRef(local_id="V1", sku="SKU-1", is_variant=True),
+    ItemRef(local_id="P2", sku="SKU-2", available=Decimal(3)),
+)
+
+
+def _order(ref: str) -> ErpSalesOrder:
+    return ErpSalesOrder(external_ref=ref, total=Decimal("12.34"))
+
+
+class AdapterContract:
+    """Behaviour the SDK relies on from every adapter. Subclass it and define ``make_erp``."""
+
+    def make_erp(self, items: Sequence[ItemRef]) -> Any:
+        """Return a fresh, empty ERP exposing the ports (override in a subclass)."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def erp(self) -> Any:
+        """A fresh ERP per test."""
+        return self.make_erp(ITEMS)
+
+    # -- bindings ----------------------------------------------------------------------------
+
+    def test_bind_and_read_both_ways(self, erp: Any) -> None:
+        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9", external_modified=T0))
+        found = erp.bindings.get("order", "7")
+        assert found is not None
+        assert found.local_id == "SO9"
+        assert found.external_modified == T0
+        by_local = erp.bindings.get_by_local("order", "SO9")
+        assert by_local is not None
+        assert by_local.external_id == "7"
+        assert erp.bindings.get("order", "8") is None
+        assert erp.bindings.get("customer", "7") is None
+
+    def test_binding_is_unique_both_ways(self, erp: Any) -> None:
+        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9"))
+        with pytest.raises(BindingConflictError):
+            erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO10"))
+        with pytest.raises(BindingConflictError):
+            erp.bindings.bind(Binding(entity="order", external_id="8", local_id="SO9"))
+        erp.bindings.bind(Binding(entity="customer", external_id="7", local_id="SO9"))
+
+    def test_rebinding_the_same_pair_updates_it(self, erp: Any) -> None:
+        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9"))
+        later = T0 + timedelta(hours=1)
+        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9", external_modified=later))
+        found = erp.bindings.get("order", "7")
+        assert found is not None
+        assert found.external_modified == later
+
+    # -- customers and orders ----------------------------------------------------------------
+
+    def test_customers_create_find_update(self, erp: Any) -> None:
+        local_id = erp.customers.create(ErpCustomer(email="Zoë@Example.com", customer_listing="Zoë"))
+        assert isinstance(local_id, str)
+        assert local_id
+        assert [c.local_id for c in erp.customers.find_by_email("zoë@example.com")] == [local_id]
+        assert erp.customers.find_by_email("nobody@example.com") == []
+        assert erp.customers.find_by_email("") == []
+        erp.customers.update(local_id, ErpCustomer(email="new@example.com"))
+        assert [c.local_id for c in erp.customers.find_by_email("new@example.com")] == [local_id]
+
+    def test_sales_orders_create_and_update(self, erp: Any) -> None:
+        first = erp.sales_orders.create(_order("1"), customer_id="C1")
+        second = erp.sales_orders.create(_order("2"), customer_id="C1")
+        assert first != second
+        erp.sales_orders.update(first, _order("1b"), customer_id="C2")
+
+    def test_items_by_sku_variants_first(self, erp: Any) -> None:
+        found = erp.items.find_by_sku("SKU-1")
+        assert [item.local_id for item in found] == ["V1", "P1"]
+        assert erp.items.find_by_sku("SKU-2")[0].available == Decimal(3)
+        assert list(erp.items.find_by_sku("nope")) == []
+
+    # -- cursors -----------------------------------------------------------------------------
+
+    def test_cursor_round_trip_in_utc(self, erp: Any) -> None:
+        assert erp.sync_state.get_cursor("orders") is None
+        local = datetime(2026, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+        erp.sync_state.set_cursor("orders", local)
+        stored = erp.sync_state.get_cursor("orders")
+        assert stored == local
+        assert stored.utcoffset() == timedelta(0)
+        assert erp.sync_state.get_cursor("customers") is None
+
+    # -- quarantine --------------------------------------------------------------------------
+
+    def test_quarantine_put_count_list_remove(self, erp: Any) -> None:
+        entry = QuarantineEntry(
+            entity="order", external_id="5", code="x", reason="bad", payload={"id": 5},
+            first_failed=T0, last_failed=T0,
+        )
+        erp.quarantine.put(entry)
+        erp.quarantine.put(entry)
+        entries = erp.quarantine.entries("order")
+        assert [(e.external_id, e.attempts) for e in entries] == [("5", 2)]
+        assert entries[0].payload == {"id": 5}
+        assert erp.quarantine.entries("customer") == []
+        erp.quarantine.remove("order", "5")
+        erp.quarantine.remove("order", "5")
+        assert erp.quarantine.entries() == []
+
+    # -- unit of work ------------------------------------------------------------------------
+
+    def test_transaction_commits(self, erp: Any) -> None:
+        with erp.unit_of_work.transaction():
+            local_id = erp.sales_orders.create(_order("1"), customer_id="C1")
+            erp.bindings.bind(Binding(entity="order", external_id="1", local_id=local_id))
+        binding = erp.bindings.get("order", "1")
+        assert binding is not None
+        assert binding.local_id == local_id
+
+    def test_transaction_rolls_everything_back(self, erp: Any) -> None:
+        erp.sync_state.set_cursor("orders", T0)
+        with pytest.raises(RuntimeError), erp.unit_of_work.transaction():
+            customer = erp.customers.create(ErpCustomer(email="a@example.com"))
+            local_id = erp.sales_orders.create(_order("1"), customer_id=customer)
+            erp.bindings.bind(Binding(entity="order", external_id="1", local_id=local_id))
+            erp.sync_state.set_cursor("orders", T0 + timedelta(days=1))
+            raise RuntimeError("crash before commit")
+        assert erp.bindings.get("order", "1") is None
+        assert erp.customers.find_by_email("a@example.com") == []
+        assert erp.sync_state.get_cursor("orders") == T0
+
+    # -- lock --------------------------------------------------------------------------------
+
+    def test_lock_is_exclusive_and_released_by_its_owner(self, erp: Any) -> None:
+        assert erp.lock.try_acquire("store:import", "a")
+        assert not erp.lock.try_acquire("store:import", "b")
+        erp.lock.release("store:import", "b")  # not the owner: no effect
+        assert not erp.lock.try_acquire("store:import", "b")
+        assert erp.lock.try_acquire("store:other", "b")
+        erp.lock.release("store:import", "a")
+        assert erp.lock.try_acquire("store:import", "b")
+        erp.lock.release("store:import", "b")
+        erp.lock.release("store:other", "b")
+
+    def test_lock_has_one_winner_among_threads(self, erp: Any) -> None:
+        winners: list[str] = []
+        start = threading.Barrier(8)
+
+        def contend(owner: str) -> None:
+            start.wait()
+            if erp.lock.try_acquire("store:import", owner):
+                winners.append(owner)
+
+        threads = [threading.Thread(target=contend, args=(f"o{i}",)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(winners) == 1
+        erp.lock.release("store:import", winners[0])
+
+    # -- webhook receipts --------------------------------------------------------------------
+
+    def test_webhook_receipts(self, erp: Any) -> None:
+        assert not erp.webhook_receipts.has_seen("abc")
+        erp.webhook_receipts.record("abc")
+        assert erp.webhook_receipts.has_seen("abc")
+        erp.webhook_receipts.record("abc")
+        assert not erp.webhook_receipts.has_seen("abd")
