@@ -6,7 +6,9 @@ fast callables, and previewable with a per-rule trace. See ``docs/mapping.md`` f
 
 Typical use::
 
-    from bigcommerce_connect.mapping import AUTOMATIC_ORDER_IMPORT, InMemoryMappingStore, compile_mapping
+    from bigcommerce_connect.mapping import (
+        AUTOMATIC_ORDER_IMPORT, InMemoryMappingStore, compile_mapping,
+    )
     from bigcommerce_connect.records import ErpSalesOrder
 
     store = InMemoryMappingStore()

@@ -180,7 +180,9 @@ class CompiledMapping:
             run(source, out)
         return out
 
-    def apply_to(self, source: Any, record_type: type[Any] | None = None, *, create: bool = True) -> Any:
+    def apply_to(
+        self, source: Any, record_type: type[Any] | None = None, *, create: bool = True
+    ) -> Any:
         """Map ``source`` and build the target record (``record_type`` or the schema's class)."""
         record_type = record_type or self.schema.record_type
         if record_type is None:
@@ -243,8 +245,12 @@ def _compile_rule(mapping: str, rule: Rule, index: tuple[int, ...]) -> CompiledR
         child_create = child_update = ()
     if rule.child is not None:
         many = rule.child.many
-        run_create = _child_run(rule.target, getter, many, tuple(c.run_create for c in child_create), context)
-        run_update = _child_run(rule.target, getter, many, tuple(c.run_update for c in child_update), context)
+        run_create = _child_run(
+            rule.target, getter, many, tuple(c.run_create for c in child_create), context
+        )
+        run_update = _child_run(
+            rule.target, getter, many, tuple(c.run_update for c in child_update), context
+        )
     else:
         run_create = run_update = _run_for(rule, getter, chain, handles_missing, context)
     return CompiledRule(

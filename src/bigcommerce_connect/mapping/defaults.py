@@ -77,7 +77,9 @@ def _add(label: str, source: str, target: str, *transform: Any, **extra: Any) ->
     return {"label": label, **_r(source, target, *transform, op="add", **extra)}
 
 
-def _child(source: str, target: str, child_target: str, rules: list[Any], many: bool = True) -> dict[str, Any]:
+def _child(
+    source: str, target: str, child_target: str, rules: list[Any], many: bool = True
+) -> dict[str, Any]:
     child: dict[str, Any] = {"target": child_target, "rules": rules}
     if not many:
         child["many"] = False
@@ -168,7 +170,7 @@ _ORDER_IMPORT: Final = {
     "name": AUTOMATIC_ORDER_IMPORT,
     "kind": "order_import",
     "target": "ErpSalesOrder",
-    "description": "BigCommerce v2 order (with products and shipping_addresses) to ERP sales order.",
+    "description": "BigCommerce v2 order (products, shipping_addresses embedded) to ERP order.",
     "rules": [
         _r("id", "external_ref", "text", on_create_only=True),
         _r("date_created", "order_date", "date"),

@@ -82,9 +82,8 @@ TargetSpecs = Mapping[str, "type | Iterable[str] | None"]
 
 _TOP_KEYS: Final = frozenset({"format", "name", "kind", "target", "fields", "description", "rules"})
 _RULE_KEYS: Final = frozenset(
-    ("label", "source", "constant", "target", "op", "separator", "transform", "on_create_only")
-    + ("child",)
-)
+    ("label", "source", "constant", "target", "op", "separator", "transform")
+) | {"on_create_only", "child"}
 _CHILD_KEYS: Final = frozenset({"target", "many", "fields", "rules"})
 
 
@@ -280,7 +279,9 @@ class _Loader:
             elif isinstance(item, list) and item and isinstance(item[0], str):
                 calls.append(TransformCall(item[0], tuple(item[1:])))
             else:
-                self.fail(f"a transform must be a name or [name, args...], got {item!r}", index, label)
+                self.fail(
+                    f"a transform must be a name or [name, args...], got {item!r}", index, label
+                )
         return tuple(calls)
 
     def child(self, data: Any, index: tuple[int, ...], label: str | None) -> ChildMapping:

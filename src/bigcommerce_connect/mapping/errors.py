@@ -26,7 +26,7 @@ __all__ = [
 
 
 def format_rule_index(index: tuple[int, ...]) -> str:
-    """Render a rule position: ``(5,)`` → ``"5"``, ``(5, 2)`` → ``"5.2"`` (child rule 2 of rule 5)."""
+    """Render a rule position: ``(5,)`` → ``"5"``; ``(5, 2)`` → ``"5.2"`` (child 2 of rule 5)."""
     return ".".join(str(i) for i in index)
 
 
@@ -79,7 +79,7 @@ class UnknownTransformError(MappingDefinitionError):
 
 
 class MalformedPathError(MappingDefinitionError):
-    """A source path does not follow the path syntax (see :mod:`bigcommerce_connect.mapping.paths`)."""
+    """A source path does not follow the syntax of :mod:`bigcommerce_connect.mapping.paths`."""
 
 
 class RuleTypeError(MappingDefinitionError):
@@ -90,7 +90,7 @@ class MappingValueError(MappingError):
     """Applying a mapping met a value it cannot convert (e.g. ``"12,50"`` through ``decimal``)."""
 
 
-class MappingNotFound(MappingError):  # noqa: N818 - the name is fixed by the store contract
+class MappingNotFound(MappingError):
     """No mapping is stored under the requested name."""
 
 

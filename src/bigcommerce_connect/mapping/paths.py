@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Final, Union
+from typing import Any, Final
 
 import attrs
 
@@ -64,7 +64,7 @@ class Missing:
 MISSING: Final = Missing()
 """The value a path yields when the source has no such field (``None`` means "present, null")."""
 
-Step = Union[str, int]
+Step = str | int
 Getter = Callable[[Any], Any]
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bigcommerce_connect.mapping.compiler import check_object, join_add
 from bigcommerce_connect.mapping.errors import format_rule_index
 from bigcommerce_connect.mapping.paths import MISSING
 from bigcommerce_connect.mapping.rules import RuleKind
 from bigcommerce_connect.mapping.transforms import TransformFailure, as_text, is_blank
-
-from bigcommerce_connect.mapping.compiler import check_object, join_add
 
 if TYPE_CHECKING:
     from bigcommerce_connect.mapping.compiler import CompiledMapping, CompiledRule
@@ -61,7 +60,9 @@ class TraceEntry:
         """One human-readable line (for a settings screen or a log)."""
         name = f" {self.label}" if self.label else ""
         origin = self.source if self.source is not None else "constant"
-        head = f"#{format_rule_index(self.index)}{name} [{self.kind}] {origin}={self.source_value!r}"
+        head = (
+            f"#{format_rule_index(self.index)}{name} [{self.kind}] {origin}={self.source_value!r}"
+        )
         if self.kind == "add":
             body = f"{self.target}: {self.before!r} + {self.appended!r} -> {self.written!r}"
         elif self.kind == "child":
@@ -98,7 +99,9 @@ class MappingPreview:
         return result
 
 
-def preview_mapping(mapping: CompiledMapping, source: Any, *, create: bool = True) -> MappingPreview:
+def preview_mapping(
+    mapping: CompiledMapping, source: Any, *, create: bool = True
+) -> MappingPreview:
     """Apply ``mapping`` to ``source`` with a full trace (see :meth:`CompiledMapping.preview`)."""
     if type(source) is not dict:
         mapping._check_source(source)
@@ -139,7 +142,9 @@ def _trace_rule(rule: CompiledRule, source: Any, out: dict[str, Any], create: bo
     return attrs.evolve(entry, value=value, written=value)
 
 
-def _trace_add(rule: CompiledRule, entry: TraceEntry, value: Any, out: dict[str, Any]) -> TraceEntry:
+def _trace_add(
+    rule: CompiledRule, entry: TraceEntry, value: Any, out: dict[str, Any]
+) -> TraceEntry:
     target = rule.rule.target
     before = out.get(target, MISSING)
     try:

@@ -154,7 +154,7 @@ def copy(
     on_create_only: bool = False,
     label: str | None = None,
 ) -> Rule:
-    """A copy rule, or a transform rule when ``transforms`` (``"strip"``, ``("truncate", 30)``) are given."""
+    """A copy rule, or a transform rule when ``transforms`` such as ``"strip"`` are given."""
     return Rule(
         target,
         source,
@@ -182,8 +182,6 @@ def add(
     )
 
 
-def child(
-    source: str, target: str, child_target: str, *rules: Rule, many: bool = True
-) -> Rule:
+def child(source: str, target: str, child_target: str, *rules: Rule, many: bool = True) -> Rule:
     """A child rule: map each element of the list at ``source`` with ``rules``."""
     return Rule(target, source, child=ChildMapping(child_target, tuple(rules), many=many))

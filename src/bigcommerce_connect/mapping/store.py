@@ -103,7 +103,9 @@ class InMemoryMappingStore:
         """Copy ``name`` to ``new_name``; an existing ``new_name`` needs ``overwrite=True``."""
         self._refuse_builtin(new_name)
         if not overwrite and new_name in self._data:
-            raise MappingExistsError(f"a mapping named {new_name!r} already exists", mapping=new_name)
+            raise MappingExistsError(
+                f"a mapping named {new_name!r} already exists", mapping=new_name
+            )
         copied = self.load(name).renamed(new_name)
         self.save(copied)
         return copied

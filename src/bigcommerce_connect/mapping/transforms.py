@@ -91,14 +91,14 @@ class TransformSpec:
 
 
 def is_blank(value: Any) -> bool:
-    """``True`` for missing, null, and empty or whitespace-only text; ``0`` and ``False`` are not blank."""
+    """``True`` for missing, null, and blank text; ``0`` and ``False`` are not blank."""
     if value is None or value is MISSING:
         return True
     return isinstance(value, str) and not value.strip()
 
 
 def as_text(value: Any) -> str:
-    """Render a scalar as text: bools as ``true``/``false``, dates in ISO 8601, numbers with ``str``.
+    """Render a scalar as text: ``true``/``false``, ISO 8601 dates, numbers with ``str``.
 
     Raises:
         TransformFailure: for lists, objects and other non-scalars.
@@ -313,7 +313,8 @@ def to_datetime(value: Any) -> datetime | None:
     if not text:
         return None
     try:
-        return _parse_iso(text) if text[0].isdigit() else _parse_rfc2822(text)
+        # ISO 8601 starts with a 4-digit year; RFC 2822 with a weekday or a 1–2 digit day.
+        return _parse_iso(text) if text[:4].isdigit() else _parse_rfc2822(text)
     except TransformFailure:
         raise
     except (ValueError, TypeError, IndexError, OverflowError):
