@@ -50,7 +50,8 @@ def compiled(name: str) -> CompiledMapping:
 def test_seed_add_fields_exist_on_the_defaults(name: str, label: str, target: str) -> None:
     rules = [r for r in builtin_definition(name).rules if r.label == label]
     assert len(rules) == 1
-    assert rules[0].op == "add" and rules[0].target == target
+    assert rules[0].op == "add"
+    assert rules[0].target == target
 
 
 def test_all_builtins_compile() -> None:
@@ -88,7 +89,8 @@ def test_customer_import_update_keeps_the_erp_code(customer: dict[str, Any]) -> 
 def test_customer_without_addresses(customer: dict[str, Any]) -> None:
     customer["addresses"] = []
     record = compiled(AUTOMATIC_CUSTOMER_IMPORT).apply_to(customer)
-    assert record.shipping_address is None and record.shipping_name == ""
+    assert record.shipping_address is None
+    assert record.shipping_name == ""
 
 
 def test_order_import(order: dict[str, Any]) -> None:
@@ -102,15 +104,19 @@ def test_order_import(order: dict[str, Any]) -> None:
     assert record.billing_name == "John Doe"
     assert record.notes == "Leave at door"
     assert record.staff_notes == ""
-    assert record.total == Decimal("74.2500") and record.subtotal == Decimal("62.6793")
+    assert record.total == Decimal("74.2500")
+    assert record.subtotal == Decimal("62.6793")
     assert record.coupon_discount == Decimal(0)
-    assert record.billing_address is not None and record.billing_address.zip == "78701"
-    assert record.shipping_address is not None and record.shipping_address.name == "Jane Roe"
+    assert record.billing_address is not None
+    assert record.billing_address.zip == "78701"
+    assert record.shipping_address is not None
+    assert record.shipping_address.name == "Jane Roe"
     assert record.shipping_method == "Flat Rate"
     assert [type(line) for line in record.lines] == [ErpOrderLine, ErpOrderLine]
     first, custom = record.lines
     assert (first.item_code, first.quantity, first.unit_price) == ("WID-1", Decimal(2), Decimal(10))
-    assert not first.is_custom and custom.is_custom
+    assert not first.is_custom
+    assert custom.is_custom
     assert custom.line_total == Decimal("0.0000")
 
 
@@ -160,7 +166,8 @@ def test_update_products_create_and_update() -> None:
     assert product["is_visible"] is True
     assert product["type"] == "physical"
     update = mapping.apply(item(), create=False)
-    assert "type" not in update and "inventory_tracking" not in update
+    assert "type" not in update
+    assert "inventory_tracking" not in update
 
 
 def test_update_products_blank_extras_are_skipped() -> None:

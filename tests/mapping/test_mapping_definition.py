@@ -17,9 +17,11 @@ from bigcommerce_connect.mapping import (
     UnknownTargetFieldError,
     UnknownTransformError,
     compile_mapping,
-    copy as copy_rule,
     dump_definition,
     load_definition,
+)
+from bigcommerce_connect.mapping import (
+    copy as copy_rule,
 )
 from bigcommerce_connect.records import ErpSalesOrder
 
@@ -37,7 +39,10 @@ EXAMPLE: dict[str, Any] = {
         {
             "source": "products",
             "target": "lines",
-            "child": {"target": "ErpOrderLine", "rules": [{"source": "sku", "target": "item_code"}]},
+            "child": {
+                "target": "ErpOrderLine",
+                "rules": [{"source": "sku", "target": "item_code"}],
+            },
         },
         {"source": "id", "target": "external_ref", "transform": ["text"], "on_create_only": True},
     ],
@@ -67,16 +72,32 @@ def test_example_loads_dumps_identically_and_runs() -> None:
     ("rule", "error", "words"),
     [
         ({"source": "id", "target": "nope"}, UnknownTargetFieldError, "'nope'"),
-        ({"source": "id", "target": "notes", "transform": ["shout"]}, UnknownTransformError, "'shout'"),
+        (
+            {"source": "id", "target": "notes", "transform": ["shout"]},
+            UnknownTransformError,
+            "'shout'",
+        ),
         ({"source": "a..b", "target": "notes"}, MalformedPathError, "a..b"),
         ({"source": 5, "target": "notes"}, RuleTypeError, "'source' must be text"),
         ({"source": "id", "target": 5}, RuleTypeError, "'target' must be text"),
-        ({"source": "id", "target": "notes", "on_create_only": "yes"}, RuleTypeError, "true or false"),
+        (
+            {"source": "id", "target": "notes", "on_create_only": "yes"},
+            RuleTypeError,
+            "true or false",
+        ),
         ({"source": "id", "target": "notes", "op": "append"}, RuleTypeError, "'op'"),
         ({"source": "id", "target": "notes", "separator": "-"}, RuleTypeError, "separator"),
         ({"source": "id", "target": "notes", "transform": "strip"}, RuleTypeError, "list"),
-        ({"source": "id", "target": "notes", "transform": [["truncate", "x"]]}, RuleTypeError, "truncate"),
-        ({"source": "id", "target": "notes", "transform": [["truncate"]]}, RuleTypeError, "argument"),
+        (
+            {"source": "id", "target": "notes", "transform": [["truncate", "x"]]},
+            RuleTypeError,
+            "truncate",
+        ),
+        (
+            {"source": "id", "target": "notes", "transform": [["truncate"]]},
+            RuleTypeError,
+            "argument",
+        ),
         ({"source": "id", "target": "notes", "colour": 1}, RuleTypeError, "'colour'"),
         ({"target": "notes"}, RuleTypeError, "exactly one"),
         ({"source": "a", "constant": 1, "target": "notes"}, RuleTypeError, "exactly one"),
@@ -97,7 +118,9 @@ def test_invalid_rules_are_named(rule: Any, error: type[Exception], words: str) 
     with pytest.raises(error) as info:
         load_definition(with_rule(rule))
     message = str(info.value)
-    assert "mapping 'MyBCOrders'" in message and "rule 2" in message and words in message
+    assert "mapping 'MyBCOrders'" in message
+    assert "rule 2" in message
+    assert words in message
 
 
 def test_child_rule_errors_name_the_child_position() -> None:

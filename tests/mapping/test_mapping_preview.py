@@ -26,7 +26,8 @@ def test_trace_explains_add_and_children(order: dict[str, Any]) -> None:
     preview = mapping.preview(order)
     assert len(preview.trace) == len(mapping.rules)
     add = next(e for e in preview.trace if e.label == "Add Shipping Name")
-    assert add.kind == "add" and add.source == "shipping_addresses[0].last_name"
+    assert add.kind == "add"
+    assert add.source == "shipping_addresses[0].last_name"
     assert (add.before, add.appended, add.written) == ("Jane", "Roe", "Jane Roe")
     total = next(e for e in preview.trace if e.target == "total")
     assert (total.kind, total.source_value, str(total.value)) == ("transform", "74.2500", "74.2500")
@@ -34,7 +35,8 @@ def test_trace_explains_add_and_children(order: dict[str, Any]) -> None:
     assert len(lines.children) == 2
     assert lines.children[0].trace[4].source_value == "WID-1"
     text = "\n".join(preview.lines())
-    assert "Add Shipping Name" in text and "'Jane' + 'Roe' -> 'Jane Roe'" in text
+    assert "Add Shipping Name" in text
+    assert "'Jane' + 'Roe' -> 'Jane Roe'" in text
 
 
 def test_trace_shows_skips(order: dict[str, Any]) -> None:
@@ -43,11 +45,14 @@ def test_trace_shows_skips(order: dict[str, Any]) -> None:
     order["billing_address"]["last_name"] = "  "
     preview = mapping.preview(order, create=False)
     ref = preview.trace[0]
-    assert ref.target == "external_ref" and ref.note == "skipped: only on create"
+    assert ref.target == "external_ref"
+    assert ref.note == "skipped: only on create"
     notes = next(e for e in preview.trace if e.target == "staff_notes")
-    assert notes.source_value is MISSING and notes.written is MISSING
+    assert notes.source_value is MISSING
+    assert notes.written is MISSING
     lookup = next(e for e in preview.trace if e.label == "Add Customer Lookup")
-    assert lookup.appended is None and lookup.note == "blank part skipped"
+    assert lookup.appended is None
+    assert lookup.note == "blank part skipped"
     assert lookup.written == "John"
 
 

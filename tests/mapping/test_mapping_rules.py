@@ -58,7 +58,9 @@ def test_transform_error_names_mapping_rule_and_source() -> None:
         apply(*rules, source={"a": 1, "total": "12,50"})
     assert info.value.rule_index == (1,)
     message = str(info.value)
-    assert "mapping 't'" in message and "rule 1 (Total)" in message and "'total'" in message
+    assert "mapping 't'" in message
+    assert "rule 1 (Total)" in message
+    assert "'total'" in message
 
 
 def test_default_runs_on_missing_source() -> None:
@@ -98,7 +100,11 @@ def test_add_onto_nothing_and_custom_separator() -> None:
 
 
 def test_add_with_transform_and_constant_part() -> None:
-    rules = (copy("a", "x"), add("b", "x", "upper"), Rule("x", constant="!", op="add", separator=""))
+    rules = (
+        copy("a", "x"),
+        add("b", "x", "upper"),
+        Rule("x", constant="!", op="add", separator=""),
+    )
     assert apply(*rules, source={"a": "a", "b": "b"}) == {"x": "a B!"}
 
 
