@@ -245,12 +245,8 @@ def _compile_rule(mapping: str, rule: Rule, index: tuple[int, ...]) -> CompiledR
         child_create = child_update = ()
     if rule.child is not None:
         many = rule.child.many
-        run_create = _child_run(
-            rule.target, getter, many, tuple(c.run_create for c in child_create), context
-        )
-        run_update = _child_run(
-            rule.target, getter, many, tuple(c.run_update for c in child_update), context
-        )
+        run_create = _child_run(rule.target, getter, many, _fuse(child_create, True), context)
+        run_update = _child_run(rule.target, getter, many, _fuse(child_update, False), context)
     else:
         run_create = run_update = _run_for(rule, getter, chain, handles_missing, context)
     return CompiledRule(
@@ -389,38 +385,37 @@ def _child_run(
     return run
 
 
-def _fusable_key(rule: CompiledRule) -> str | None:
-    """The single key a plain set rule reads, if it can join a fused run."""
-    spec = rule.rule
-    if spec.op != "set" or spec.child is not None or spec.source is None:
+def _single_key(rule: Rule) -> str | None:
+    """The key a rule reads when its path is one dict key (the common case), else ``None``."""
+    if rule.source is None:
         return None
-    steps = parse_path(spec.source).steps
+    steps = parse_path(rule.source).steps
     return steps[0] if len(steps) == 1 and isinstance(steps[0], str) else None
 
 
 def _fuse(rules: tuple[CompiledRule, ...], create: bool) -> tuple[Run, ...]:
-    """The runs for ``rules``, with consecutive single-key set rules merged into one loop.
+    """The runs for ``rules``, with consecutive non-child rules merged into one loop.
 
-    Why: most rules read one key of a dict; one closure looping over them saves a Python call
-    (and a getter call) per rule, which is most of the per-order cost. Order is preserved.
+    Why: a Python call per rule (plus one per getter) was most of the per-order cost; one
+    closure looping over precomputed tuples reads single-key paths with a bare ``dict.get``.
+    Rule order is preserved, so *Add* still sees the earlier rules' values.
     """
     runs: list[Run] = []
-    group: list[tuple[CompiledRule, str]] = []
+    group: list[CompiledRule] = []
 
     def flush() -> None:
         if len(group) == 1:
-            runs.append(_pick(group[0][0], create))
+            runs.append(_pick(group[0], create))
         elif group:
             runs.append(_fused_run(tuple(group), create))
         group.clear()
 
     for rule in rules:
-        key = _fusable_key(rule)
-        if key is None:
+        if rule.rule.child is None:
+            group.append(rule)
+        else:
             flush()
             runs.append(_pick(rule, create))
-        else:
-            group.append((rule, key))
     flush()
     return tuple(runs)
 
@@ -429,9 +424,20 @@ def _pick(rule: CompiledRule, create: bool) -> Run:
     return rule.run_create if create else rule.run_update
 
 
-def _fused_run(group: tuple[tuple[CompiledRule, str], ...], create: bool) -> Run:
-    items = tuple((key, r.rule.target, r.chain, r.handles_missing, r.context) for r, key in group)
-    fallback = tuple(_pick(r, create) for r, _ in group)
+def _fused_run(group: tuple[CompiledRule, ...], create: bool) -> Run:
+    items = tuple(
+        (
+            _single_key(r.rule),
+            r.getter,
+            r.rule.target,
+            r.chain,
+            r.handles_missing,
+            r.context,
+            r.rule.separator if r.rule.op == "add" else None,
+        )
+        for r in group
+    )
+    fallback = tuple(_pick(r, create) for r in group)
 
     def run(src: Any, out: dict[str, Any]) -> None:
         if type(src) is not dict:
@@ -439,18 +445,22 @@ def _fused_run(group: tuple[tuple[CompiledRule, str], ...], create: bool) -> Run
                 each(src, out)
             return
         get = src.get
-        for key, target, chain, handles_missing, context in items:
-            value = get(key, MISSING)
+        for key, getter, target, chain, handles_missing, context, separator in items:
+            value = get(key, MISSING) if key is not None else getter(src)
             if value is MISSING:
+                # A missing part leaves the target as it was, for Add too (see join_add).
                 if not handles_missing:
                     continue
                 value = None
-            if chain is None:
-                out[target] = value
-                continue
             try:
-                out[target] = chain(value)
+                if chain is not None:
+                    value = chain(value)
+                if separator is not None:
+                    value = join_add(out.get(target, MISSING), value, separator)
+                    if value is MISSING:
+                        continue
             except TransformFailure as exc:
                 context.fail(str(exc))
+            out[target] = value
 
     return run

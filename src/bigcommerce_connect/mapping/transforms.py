@@ -202,16 +202,16 @@ def _build_truncate(args: tuple[Any, ...]) -> TransformFn:
 
 def to_decimal(value: Any) -> Decimal | None:
     """The exact ``Decimal`` for a money-like value (see the module table)."""
-    if value is None:
-        return None
     if type(value) is str:
-        text = value.strip()
-        if not text:
-            return None
+        # Fast path: Decimal() itself accepts surrounding whitespace.
         try:
-            result = Decimal(text)
+            result = Decimal(value)
         except InvalidOperation:
+            if not value.strip():
+                return None
             raise TransformFailure(f"not a decimal number: {value!r}") from None
+    elif value is None:
+        return None
     elif isinstance(value, bool):
         raise TransformFailure(f"not a decimal number: {value!r}")
     elif isinstance(value, (int, Decimal)):
