@@ -30,7 +30,13 @@ from bigcommerce_connect.mapping.definition import (
     validate_definition,
 )
 from bigcommerce_connect.mapping.errors import MappingValueError
-from bigcommerce_connect.mapping.paths import MISSING, Getter, compile_getter, parse_path
+from bigcommerce_connect.mapping.paths import (
+    LEAF_TYPES,
+    MISSING,
+    Getter,
+    compile_getter,
+    parse_path,
+)
 from bigcommerce_connect.mapping.rules import MappingDefinition, Rule
 from bigcommerce_connect.mapping.targets import TargetSchema
 from bigcommerce_connect.mapping.transforms import (
@@ -47,7 +53,6 @@ if TYPE_CHECKING:
 __all__ = ["CompiledMapping", "CompiledRule", "compile_mapping", "join_add"]
 
 Run = Callable[[Any, dict[str, Any]], None]
-_SCALARS = (str, bytes, int, float, bool)
 
 
 def join_add(before: Any, part: Any, separator: str) -> Any:
@@ -139,7 +144,7 @@ def check_object(value: Any, context: _Context | None, what: str = "element") ->
     """Raise :class:`MappingValueError` when ``value`` is a scalar or list (no fields to read)."""
     if type(value) is dict:
         return
-    if value is None or isinstance(value, (*_SCALARS, list, tuple)):
+    if value is None or isinstance(value, LEAF_TYPES):
         problem = f"the {what} is {type(value).__name__}, not an object"
         if context is None:
             raise MappingValueError(problem)

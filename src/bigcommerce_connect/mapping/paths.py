@@ -71,7 +71,7 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 _STEP_RE = re.compile(rf"({_NAME})((?:\[-?[0-9]+\])*)")
 _INDEX_RE = re.compile(r"\[(-?[0-9]+)\]")
 # Types a name step cannot look into: reading attributes of these would expose methods.
-_LEAF_TYPES: Final = (str, bytes, int, float, Decimal, bool, date, datetime, list, tuple)
+LEAF_TYPES: Final = (str, bytes, int, float, Decimal, bool, date, datetime, list, tuple)
 
 
 @attrs.frozen
@@ -105,7 +105,7 @@ def read_key(obj: Any, key: str) -> Any:
     """One name step on any object; the slow path behind the compiled getters."""
     if isinstance(obj, Mapping):
         return obj.get(key, MISSING)
-    if obj is None or isinstance(obj, _LEAF_TYPES) or key.startswith("_"):
+    if obj is None or isinstance(obj, LEAF_TYPES) or key.startswith("_"):
         return MISSING
     return getattr(obj, key, MISSING)
 
