@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy as _copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 import attrs
 
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["CompiledMapping", "CompiledRule", "compile_mapping", "join_add"]
 
 Run = Callable[[Any, dict[str, Any]], None]
+T = TypeVar("T")
 
 
 def join_add(before: Any, part: Any, separator: str) -> Any:
@@ -131,14 +132,6 @@ class CompiledRule:
         except TransformFailure as exc:
             self.context.fail(str(exc))
 
-    def map_child(self, item: Any, create: bool) -> dict[str, Any]:
-        """Apply the child rules to one element of the child list."""
-        check_object(item, self.context)
-        out: dict[str, Any] = {}
-        for child in self.child_create if create else self.child_update:
-            (child.run_create if create else child.run_update)(item, out)
-        return out
-
 
 def check_object(value: Any, context: _Context | None, what: str = "element") -> None:
     """Raise :class:`MappingValueError` when ``value`` is a scalar or list (no fields to read)."""
@@ -185,10 +178,20 @@ class CompiledMapping:
             run(source, out)
         return out
 
+    @overload
+    def apply_to(self, source: Any, record_type: type[T], *, create: bool = True) -> T: ...
+
+    @overload
+    def apply_to(self, source: Any, record_type: None = None, *, create: bool = True) -> Any: ...
+
     def apply_to(
         self, source: Any, record_type: type[Any] | None = None, *, create: bool = True
     ) -> Any:
-        """Map ``source`` and build the target record (``record_type`` or the schema's class)."""
+        """Map ``source`` and build the target record (``record_type`` or the schema's class).
+
+        Raises:
+            MappingValueError: a value cannot be converted, or the record cannot be built.
+        """
         record_type = record_type or self.schema.record_type
         if record_type is None:
             raise MappingValueError(
@@ -242,13 +245,11 @@ def _compile_rule(mapping: str, rule: Rule, index: tuple[int, ...]) -> CompiledR
     fns = [TRANSFORMS[c.name].build(c.args) for c in rule.transforms]
     chain = _compose(fns)
     handles_missing = any(TRANSFORMS[c.name].handles_missing for c in rule.transforms)
+    child_create: tuple[CompiledRule, ...] = ()
+    child_update: tuple[CompiledRule, ...] = ()
     if rule.child is not None:
-        children = _compile_rules(mapping, rule.child.rules, index)
-        child_create = children
-        child_update = tuple(c for c in children if not c.rule.on_create_only)
-    else:
-        child_create = child_update = ()
-    if rule.child is not None:
+        child_create = _compile_rules(mapping, rule.child.rules, index)
+        child_update = tuple(c for c in child_create if not c.rule.on_create_only)
         many = rule.child.many
         run_create = _child_run(rule.target, getter, many, _fuse(child_create, True), context)
         run_update = _child_run(rule.target, getter, many, _fuse(child_update, False), context)
