@@ -37,6 +37,7 @@ def test_trace_explains_add_and_children(order: dict[str, Any]) -> None:
     text = "\n".join(preview.lines())
     assert "Add Shipping Name" in text
     assert "'Jane' + 'Roe' -> 'Jane Roe'" in text
+    assert "products=<list of 2> -> lines: 2 element(s)" in text
 
 
 def test_trace_shows_skips(order: dict[str, Any]) -> None:

@@ -60,9 +60,8 @@ class TraceEntry:
         """One human-readable line (for a settings screen or a log)."""
         name = f" {self.label}" if self.label else ""
         origin = self.source if self.source is not None else "constant"
-        head = (
-            f"#{format_rule_index(self.index)}{name} [{self.kind}] {origin}={self.source_value!r}"
-        )
+        shown = _summary(self.source_value) if self.kind == "child" else repr(self.source_value)
+        head = f"#{format_rule_index(self.index)}{name} [{self.kind}] {origin}={shown}"
         if self.kind == "add":
             body = f"{self.target}: {self.before!r} + {self.appended!r} -> {self.written!r}"
         elif self.kind == "child":
@@ -70,6 +69,13 @@ class TraceEntry:
         else:
             body = f"{self.target} = {self.written!r}"
         return f"{head} -> {body}" + (f" ({self.note})" if self.note else "")
+
+
+def _summary(value: Any) -> str:
+    """A short stand-in for a child source (its elements are traced one by one below)."""
+    if isinstance(value, (list, tuple)):
+        return f"<list of {len(value)}>"
+    return repr(value) if value is None or value is MISSING else "<object>"
 
 
 @attrs.frozen
