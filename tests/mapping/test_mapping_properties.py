@@ -23,6 +23,7 @@ from bigcommerce_connect.mapping import (
     load_definition,
 )
 from bigcommerce_connect.mapping.rules import ChildMapping
+from bigcommerce_connect.mapping.transforms import _is_extender, truncate_text
 
 json_scalars = (
     st.none()
@@ -199,3 +200,40 @@ def test_object_sources_agree_with_dict_sources(
     assert _outcome(lambda: mapping.apply(as_object, create=create)) == _outcome(
         lambda: mapping.apply(data, create=create)
     )
+
+
+# Sources as json.loads can produce them: NaN and infinities, lone surrogates from escapes.
+wild_text = st.text(alphabet=st.characters(exclude_categories=()), max_size=8)
+wild_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | wild_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(wild_text, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(BUILTIN_NAMES), wild_json)
+def test_wild_json_raises_only_mapping_errors(name: str, source: Any) -> None:
+    _check_typed_errors(name, source)
+
+
+combining_heavy = st.text(
+    alphabet=st.sampled_from(
+        ["a", "é", "\u0301", "\u0308", "\u200d", "\U0001f469", "\U0001f3fd", "\ufe0f"]
+        + ["\U0001f1e9", "\U0001f1ea", "\r", "\n", "\ud83d", "\udc4d", "한"]
+    ),
+    max_size=20,
+)
+
+
+@given(combining_heavy, st.integers(0, 22))
+def test_truncate_is_a_prefix_cut_at_a_boundary(text: str, limit: int) -> None:
+    result = truncate_text(text, limit)
+    assert text.startswith(result)
+    assert len(result) <= limit
+    if result and len(result) < len(text):  # cutting to nothing is always clean
+        following = text[len(result)]
+        assert not _is_extender(following)
+        assert not result.endswith("\u200d")
+        assert not (result.endswith("\r") and following == "\n")
+        assert not (result.endswith("\ud83d") and following == "\udc4d")
