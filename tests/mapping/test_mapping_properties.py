@@ -219,8 +219,7 @@ def test_wild_json_raises_only_mapping_errors(name: str, source: Any) -> None:
 
 combining_heavy = st.text(
     alphabet=st.sampled_from(
-        ["a", "é", "\u0301", "\u0308", "\u200d", "\U0001f469", "\U0001f3fd", "\ufe0f"]
-        + ["\U0001f1e9", "\U0001f1ea", "\r", "\n", "\ud83d", "\udc4d", "한"]
+        [*"aé\u0301\u0308\u200d\U0001f469\U0001f3fd\ufe0f\U0001f1e9\U0001f1ea\r\n\ud83d\udc4d한"]
     ),
     max_size=20,
 )
