@@ -82,8 +82,8 @@ TargetSpecs = Mapping[str, "type | Iterable[str] | None"]
 
 _TOP_KEYS: Final = frozenset({"format", "name", "kind", "target", "fields", "description", "rules"})
 _RULE_KEYS: Final = frozenset(
-    ("label", "source", "constant", "target", "op", "separator", "transform")
-) | {"on_create_only", "child"}
+    "label source constant target op separator transform on_create_only child".split()
+)
 _CHILD_KEYS: Final = frozenset({"target", "many", "fields", "rules"})
 
 
