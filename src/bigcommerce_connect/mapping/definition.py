@@ -82,7 +82,17 @@ TargetSpecs = Mapping[str, "type | Iterable[str] | None"]
 
 _TOP_KEYS: Final = frozenset({"format", "name", "kind", "target", "fields", "description", "rules"})
 _RULE_KEYS: Final = frozenset(
-    "label source constant target op separator transform on_create_only child".split()
+    [
+        "label",
+        "source",
+        "constant",
+        "target",
+        "op",
+        "separator",
+        "transform",
+        "on_create_only",
+        "child",
+    ]
 )
 _CHILD_KEYS: Final = frozenset({"target", "many", "fields", "rules"})
 
