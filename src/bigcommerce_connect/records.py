@@ -76,6 +76,7 @@ class ErpCustomer:
         email: e-mail address (unique per BigCommerce store).
         phone: phone number.
         customer_group_id: BigCommerce customer group (B2B price tier), ``None`` if unknown.
+        price_level: the ERP price level; with B2B on, the importer sets the group's name.
         notes: free notes.
         billing_name: name on invoices, built with *Add Billing Name*.
         billing_address: the billing address, if known.
@@ -94,6 +95,7 @@ class ErpCustomer:
     email: str = ""
     phone: str = ""
     customer_group_id: int | None = None
+    price_level: str = ""
     notes: str = ""
     billing_name: str = ""
     billing_address: ErpAddress | None = None
@@ -123,6 +125,7 @@ class ErpOrderLine:
         is_bundled_product: ``True`` for a child line of a pick-list bundle (do not count twice).
         parent_line_id: the parent line of a bundled child line.
         options: the raw product options (``[{display_name, display_value, ...}]``).
+        item_id: the ERP item the importer found for the SKU (variants first); ``""`` if none.
     """
 
     external_line_id: int | None = None
@@ -139,6 +142,7 @@ class ErpOrderLine:
     is_bundled_product: bool = False
     parent_line_id: int | None = None
     options: list[Any] = attrs.field(factory=list)
+    item_id: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mapping_payloads import v2_order, v3_customer
+
+from support.mapping_payloads import v2_order, v3_customer
 
 
 @pytest.fixture

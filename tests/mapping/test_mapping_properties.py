@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mapping_payloads import v2_order, v3_customer
 
 from bigcommerce_connect.mapping import (
     BUILTIN_NAMES,
@@ -24,6 +23,7 @@ from bigcommerce_connect.mapping import (
 )
 from bigcommerce_connect.mapping.rules import ChildMapping
 from bigcommerce_connect.mapping.transforms import _is_extender, truncate_text
+from support.mapping_payloads import v2_order, v3_customer
 
 json_scalars = (
     st.none()

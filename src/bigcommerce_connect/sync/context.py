@@ -59,9 +59,8 @@ class ErpPorts:
     def from_erp(cls, erp: Any, *, mappings: MappingStore, clock: Clock) -> ErpPorts:
         """Take every port from one object that has them as attributes (e.g. ``MemoryErp``)."""
         names = [f.name for f in attrs.fields(cls) if f.name not in ("mappings", "clock")]
-        return cls(
-            mappings=mappings, clock=clock, **{name: getattr(erp, name, None) for name in names}
-        )
+        ports: dict[str, Any] = {name: getattr(erp, name, None) for name in names}
+        return cls(mappings=mappings, clock=clock, **ports)
 
 
 class SyncContext:

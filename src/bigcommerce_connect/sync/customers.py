@@ -127,7 +127,7 @@ class CustomerImporter:
             ctx.report.plan(CUSTOMER, customer.id, "skip", "not changed since the last import")
             return binding.local_id
         with ctx.transaction():
-            local_id = binding.local_id if binding else self._match_by_email(customer.email)
+            local_id = binding.local_id if binding else self._match_by_email(customer.email or "")
             record = self._map(customer, create=local_id is None)
             local_id = self._write(customer.id, local_id, record)
             self._bind(customer, local_id)
@@ -175,9 +175,7 @@ class CustomerImporter:
             return
         self.bind_store_customer(customer.id, local_id, customer.date_modified)
 
-    def bind_store_customer(
-        self, store_id: int, local_id: str, modified: datetime | None
-    ) -> None:
+    def bind_store_customer(self, store_id: int, local_id: str, modified: datetime | None) -> None:
         """Bind a store customer id to an ERP customer (inside the caller's transaction)."""
         self.ctx.ports.bindings.bind(
             Binding(

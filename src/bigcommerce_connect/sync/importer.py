@@ -82,7 +82,9 @@ class StoreImporter:
 
     def webhook_handler(self, secret: str, *, secret_header: str = SECRET_HEADER) -> WebhookHandler:
         """A handler for this store's webhook deliveries (see :mod:`.webhooks`)."""
-        return WebhookHandler(OrderImporter(self.context()), secret=secret, secret_header=secret_header)
+        return WebhookHandler(
+            OrderImporter(self.context()), secret=secret, secret_header=secret_header
+        )
 
     def _run(self, job: Callable[[SyncContext], object], *, preview: bool) -> RunReport:
         ctx = self.context(preview=preview)

@@ -26,7 +26,7 @@ from bigcommerce_connect.errors import ApiError, BigCommerceError
 from bigcommerce_connect.mapping import MappingError
 from bigcommerce_connect.models import ModelError, Order, unstructure
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError, QuarantineEntry
+from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
 from bigcommerce_connect.records import ErpOrderLine, ErpSalesOrder
 from bigcommerce_connect.status import OrderStatus
 from bigcommerce_connect.sync.context import SyncContext
@@ -239,17 +239,20 @@ class OrderImporter:
                 external_id=str(order.id),
                 details={"candidates": [ref.local_id for ref in refs]},
             )
-        if chosen.available is not None and line.quantity is not None:
-            if line.quantity > chosen.available:
-                self.ctx.notify(
-                    NotificationKind.WARNING,
-                    "item.stock.short",
-                    f"order {order.id}: {line.quantity} of {line.item_code} ordered, "
-                    f"{chosen.available} in stock",
-                    entity=ORDER,
-                    external_id=str(order.id),
-                )
+        self._check_stock(order, line, chosen)
         return attrs.evolve(line, item_id=chosen.local_id)
+
+    def _check_stock(self, order: Order, line: ErpOrderLine, item: ItemRef) -> None:
+        if item.available is None or line.quantity is None or line.quantity <= item.available:
+            return
+        self.ctx.notify(
+            NotificationKind.WARNING,
+            "item.stock.short",
+            f"order {order.id}: {line.quantity} of {line.item_code} ordered, "
+            f"{item.available} in stock",
+            entity=ORDER,
+            external_id=str(order.id),
+        )
 
     def _missing_item(self, order: Order, line: ErpOrderLine) -> ErpOrderLine:
         message = f"order {order.id}: no ERP item has SKU {line.item_code}"
@@ -323,7 +326,7 @@ class OrderImporter:
         workers = min(ctx.options.status_move_concurrency, len(orders))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bc-move") as pool:
             results = list(pool.map(lambda o: self._move(o, set_status), orders))
-        failed = [order for order, ok in zip(orders, results) if not ok]
+        failed = [order for order, ok in zip(orders, results, strict=True) if not ok]
         ctx.report.statuses_moved += len(orders) - len(failed)
         ctx.report.status_moves_failed += len(failed)
         return failed

@@ -32,7 +32,7 @@ __all__ = [
     "ensure_webhooks",
 ]
 
-SECRET_HEADER: Final = "X-Connect-Secret"
+SECRET_HEADER: Final = "X-Connect-Secret"  # noqa: S105 - a header name, not a secret
 DEFAULT_SCOPES: Final = (
     "store/order/created",
     "store/order/updated",

@@ -54,7 +54,9 @@ class AdapterContract:
     # -- bindings ----------------------------------------------------------------------------
 
     def test_bind_and_read_both_ways(self, erp: Any) -> None:
-        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9", external_modified=T0))
+        erp.bindings.bind(
+            Binding(entity="order", external_id="7", local_id="SO9", external_modified=T0)
+        )
         found = erp.bindings.get("order", "7")
         assert found is not None
         assert found.local_id == "SO9"
@@ -76,7 +78,9 @@ class AdapterContract:
     def test_rebinding_the_same_pair_updates_it(self, erp: Any) -> None:
         erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9"))
         later = T0 + timedelta(hours=1)
-        erp.bindings.bind(Binding(entity="order", external_id="7", local_id="SO9", external_modified=later))
+        erp.bindings.bind(
+            Binding(entity="order", external_id="7", local_id="SO9", external_modified=later)
+        )
         found = erp.bindings.get("order", "7")
         assert found is not None
         assert found.external_modified == later
@@ -84,7 +88,9 @@ class AdapterContract:
     # -- customers and orders ----------------------------------------------------------------
 
     def test_customers_create_find_update(self, erp: Any) -> None:
-        local_id = erp.customers.create(ErpCustomer(email="Zoë@Example.com", customer_listing="Zoë"))
+        local_id = erp.customers.create(
+            ErpCustomer(email="Zoë@Example.com", customer_listing="Zoë")
+        )
         assert isinstance(local_id, str)
         assert local_id
         assert [c.local_id for c in erp.customers.find_by_email("zoë@example.com")] == [local_id]
@@ -120,8 +126,13 @@ class AdapterContract:
 
     def test_quarantine_put_count_list_remove(self, erp: Any) -> None:
         entry = QuarantineEntry(
-            entity="order", external_id="5", code="x", reason="bad", payload={"id": 5},
-            first_failed=T0, last_failed=T0,
+            entity="order",
+            external_id="5",
+            code="x",
+            reason="bad",
+            payload={"id": 5},
+            first_failed=T0,
+            last_failed=T0,
         )
         erp.quarantine.put(entry)
         erp.quarantine.put(entry)
@@ -145,12 +156,17 @@ class AdapterContract:
 
     def test_transaction_rolls_everything_back(self, erp: Any) -> None:
         erp.sync_state.set_cursor("orders", T0)
-        with pytest.raises(RuntimeError), erp.unit_of_work.transaction():
-            customer = erp.customers.create(ErpCustomer(email="a@example.com"))
-            local_id = erp.sales_orders.create(_order("1"), customer_id=customer)
-            erp.bindings.bind(Binding(entity="order", external_id="1", local_id=local_id))
-            erp.sync_state.set_cursor("orders", T0 + timedelta(days=1))
-            raise RuntimeError("crash before commit")
+
+        def crash_before_commit() -> None:
+            with erp.unit_of_work.transaction():
+                customer = erp.customers.create(ErpCustomer(email="a@example.com"))
+                local_id = erp.sales_orders.create(_order("1"), customer_id=customer)
+                erp.bindings.bind(Binding(entity="order", external_id="1", local_id=local_id))
+                erp.sync_state.set_cursor("orders", T0 + timedelta(days=1))
+                raise RuntimeError("crash before commit")
+
+        with pytest.raises(RuntimeError):
+            crash_before_commit()
         assert erp.bindings.get("order", "1") is None
         assert erp.customers.find_by_email("a@example.com") == []
         assert erp.sync_state.get_cursor("orders") == T0
