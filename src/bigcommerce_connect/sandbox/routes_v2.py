@@ -131,8 +131,16 @@ def _link(req: Request, order_id: int, sub: str) -> dict[str, str]:
     }
 
 
-def render_order(req: Request, order: dict[str, Any], embed: bool) -> dict[str, Any]:
-    """An order in v2 wire form; ``embed`` adds consignments with all their line items."""
+def _embed_mode(req: Request) -> str:
+    """``"lines"`` for ``include=consignments.line_items``, ``"links"`` for ``consignments``."""
+    parts = req.query.get("include", "").split(",")
+    if "consignments.line_items" in parts:
+        return "lines"
+    return "links" if "consignments" in parts else ""
+
+
+def render_order(req: Request, order: dict[str, Any], embed: str) -> dict[str, Any]:
+    """An order in v2 wire form; ``embed`` adds consignments (line items or their links)."""
     store = req.store
     out: dict[str, Any] = to_v2(order)
     sid = order["status_id"]
@@ -143,11 +151,12 @@ def render_order(req: Request, order: dict[str, Any], embed: bool) -> dict[str, 
     out["shipping_addresses"] = _link(req, oid, "shipping_addresses")
     out["coupons"] = _link(req, oid, "coupons")
     if embed:
-        out["consignments"] = _consignments(store, oid)
+        out["consignments"] = _consignments(req, oid, embed == "lines")
     return out
 
 
-def _consignments(store: SandboxStore, order_id: int) -> dict[str, Any]:
+def _consignments(req: Request, order_id: int, with_lines: bool) -> dict[str, Any]:
+    store = req.store
     lines = store.order_products.get(order_id, [])
     shipping = []
     for address in store.shipping_addresses.get(order_id, []):
@@ -155,8 +164,10 @@ def _consignments(store: SandboxStore, order_id: int) -> dict[str, Any]:
         # The consignment schema types these costs as numbers, unlike the rest of v2.
         for key in _CONSIGNMENT_NUMBERS:
             entry[key] = float(address[key])
+        mine = [line for line in lines if line["order_address_id"] == address["id"]]
         entry["line_items"] = [
-            to_v2(line) for line in lines if line["order_address_id"] == address["id"]
+            to_v2(line) if with_lines else _link(req, order_id, f"products/{line['id']}")
+            for line in mine
         ]
         shipping.append(entry)
     return {
@@ -230,8 +241,7 @@ def list_orders(req: Request) -> Response:
     """``GET /orders``: filters, sort, paging, optional embedded consignments."""
     preds = _order_predicates(req)
     key, reverse = _sort_key(req)
-    include = req.query.get("include", "")
-    embed = "consignments" in include.split(",")
+    embed = _embed_mode(req)
     store = req.store
     with store.lock:
         matched = [o for o in store.orders.values() if all(p(o) for p in preds)]
@@ -281,8 +291,7 @@ def get_order(req: Request) -> Response:
     """``GET /orders/{id}``."""
     with req.store.lock:
         order = _order_or_404(req)
-        include = req.query.get("include", "")
-        return Response(200, raw=dumps(render_order(req, order, "consignments" in include)))
+        return Response(200, raw=dumps(render_order(req, order, _embed_mode(req))))
 
 
 def update_order(req: Request) -> Response:
@@ -313,7 +322,7 @@ def update_order(req: Request) -> Response:
         store.set_order_status(order_id, body["status_id"])
     store.emit("store/order/updated", {"type": "order", "id": order_id})
     with store.lock:
-        return Response(200, raw=dumps(render_order(req, store.orders[order_id], False)))
+        return Response(200, raw=dumps(render_order(req, store.orders[order_id], "")))
 
 
 def _check_order_types(req: Request, body: dict[str, Any]) -> None:

@@ -421,7 +421,7 @@ def upsert_records(req: Request) -> Response:
     items = body_list(req, MAX_RECORDS)
     store = req.store
     batch_errors: list[dict[str, Any]] = []
-    strict = req.headers.get("x-strict-mode") == "1"
+    strict = req.headers.get("X-Strict-Mode") == "1"
     with store.lock:
         row = _price_list_or_404(req)
         accepted: list[tuple[dict[str, Any], Row]] = []

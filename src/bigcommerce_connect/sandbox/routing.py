@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from bigcommerce_connect.sandbox.knobs import Knobs
 from bigcommerce_connect.sandbox.store import SandboxStore
 from bigcommerce_connect.sandbox.wire import error_v2, error_v3
+
+
+class HeaderLookup(Protocol):
+    """Case-insensitive request headers (the handler's ``email.message.Message``)."""
+
+    def get(self, name: str, /) -> Any:
+        """The header's value or ``None``."""
 
 
 class ApiError(Exception):
@@ -34,7 +41,7 @@ class Request:
     params: dict[str, str]
     query: dict[str, str]
     body: bytes
-    headers: dict[str, str]  # lower-case names
+    headers: HeaderLookup
     store: SandboxStore
     knobs: Knobs
     base_url: str  # e.g. "http://127.0.0.1:PORT/stores/HASH/v2"

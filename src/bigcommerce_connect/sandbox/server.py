@@ -15,6 +15,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -184,7 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_raw(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         """Write a whole response with one ``sendall`` (avoids Nagle/delayed-ACK stalls)."""
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
-        lines.append(f"Date: {formatdate(usegmt=True)}")
+        lines.append(f"Date: {_http_date()}")
         lines.append("Server: bigcommerce-connect-sandbox")
         for name, value in headers.items():
             lines.append(f"{name}: {value}")
@@ -365,7 +366,7 @@ class Sandbox:
             params=found[1] if found else {},
             query=dict(parse_qsl(query, keep_blank_values=True)) if query else {},
             body=body,
-            headers={k.lower(): v for k, v in h.headers.items()},
+            headers=h.headers,
             store=self.store,
             knobs=self.knobs,
             base_url=f"{self.origin}/stores/{self.store_hash}/{api}",
@@ -415,6 +416,17 @@ class Sandbox:
     ) -> int:
         h.send_raw(status, dumps(body), {**(headers or {}), "Content-Type": "application/json"})
         return status
+
+
+_date_cache: list[Any] = [0, ""]
+
+
+def _http_date() -> str:
+    """The ``Date`` header value, formatted at most once per second."""
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache[:] = [now, formatdate(now, usegmt=True)]
+    return str(_date_cache[1])
 
 
 def _encode(response: Response) -> bytes:
