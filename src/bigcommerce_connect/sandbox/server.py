@@ -156,6 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: _SandboxHTTPServer
+    pending_record: tuple[str, str, str] | None = None
 
     def setup(self) -> None:
         super().setup()
@@ -193,6 +194,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.pending_record is not None:
+            # Log before writing, so a client that got its answer always finds it in the log.
+            method, path, api_path = self.pending_record
+            self.server.sandbox.requests.append(RequestRecord(method, path, status, api_path))
+            self.pending_record = None
         self.wfile.write(head + body)
 
     def reset_connection(self) -> None:
@@ -302,8 +308,11 @@ class Sandbox:
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
         api, rel, api_path = self._split_path(raw_path)
-        status = self._serve(h, method, api, rel, query_string, body)
-        self.requests.append(RequestRecord(method, raw_path, status, api_path))
+        h.pending_record = (method, raw_path, api_path)
+        self._serve(h, method, api, rel, query_string, body)
+        if h.pending_record is not None:  # no response was sent (reset or timeout fault)
+            self.requests.append(RequestRecord(method, raw_path, 0, api_path))
+            h.pending_record = None
 
     def _split_path(self, path: str) -> tuple[str, str, str]:
         """``(api, path below the version, path below the store)``; api "" when unknown."""

@@ -254,7 +254,8 @@ class SandboxStore:
         with self.lock:
             order_id = self.next_id("order")
             stamp = when or self.now()
-            build_order(self, order_id, stamp, status_id, customer_id, line_count)
+            order = build_order(self, order_id, stamp, status_id, customer_id, line_count)
+            order["date_modified"] = stamp  # a new order was modified when it was created
         self.emit("store/order/created", {"type": "order", "id": order_id})
         return order_id
 
