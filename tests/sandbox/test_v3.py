@@ -150,7 +150,9 @@ def test_inventory_absolute_adjustment_visible_on_catalog(fresh_api: Api, fresh:
         {"location_id": 1, "sku": simple["sku"], "quantity": 11},
         {"location_id": 1, "variant_id": option_variant["id"], "quantity": 5},
     ]
-    body = fresh_api.json("PUT", "v3/inventory/adjustments/absolute", {"reason": "t", "items": items})
+    body = fresh_api.json(
+        "PUT", "v3/inventory/adjustments/absolute", {"reason": "t", "items": items}
+    )
     assert body["transaction_id"]
     product = fresh_api.json("GET", f"v3/catalog/products/{simple['id']}")["data"]
     assert product["inventory_level"] == 11

@@ -1,0 +1,49 @@
+"""Seeding determinism and size, and clean shutdown (no threads or sockets left)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import urllib3
+
+from bigcommerce_connect.sandbox import SandboxConfig, SandboxStore, run_sandbox
+from bigcommerce_connect.sandbox.seed import populate
+
+
+def _store(seed: int, orders: int = 80) -> SandboxStore:
+    store = SandboxStore(store_hash="abc", store_id="1", seed=seed)
+    populate(store, orders=orders, customers=20, products=12)
+    return store
+
+
+def test_seed_is_deterministic_and_independent_of_now() -> None:
+    a, b, c = _store(11), _store(11), _store(12)
+    assert a.orders == b.orders and a.order_products == b.order_products
+    assert a.customers == b.customers and a.products == b.products
+    assert a.orders != c.orders
+    assert min(o["date_created"] for o in a.orders.values()).year == 2026
+
+
+def test_large_store_generates_quickly() -> None:
+    start = time.perf_counter()
+    store = _store(1, orders=20_000)
+    assert len(store.orders) == 20_000
+    # About 2 s per 20k orders on a loaded 2-core machine, so 100k stays within seconds.
+    assert time.perf_counter() - start < 15
+
+
+def test_server_stops_cleanly_with_idle_keepalive_connection() -> None:
+    before = set(threading.enumerate())
+    with run_sandbox(SandboxConfig(orders=5, customers=2, products=2)) as sb:
+        http = urllib3.PoolManager()
+        url = sb.api_path.removesuffix("v3/") + "v2/orders/1"
+        assert http.request("GET", url, headers={"X-Auth-Token": sb.access_token}).status == 200
+        port = sb.port
+    # The idle keep-alive connection did not hold shutdown up, and nothing is left running.
+    assert set(threading.enumerate()) <= before
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass
+    http.clear()
