@@ -18,7 +18,7 @@ BIN = Path(sys.executable).with_name("bigcommerce-connect")
 def _start(*flags: str) -> tuple[subprocess.Popen[str], dict[str, object]]:
     cmd = [str(BIN), "sandbox", "--port", "0", "--orders", "30", "--customers", "5",
            "--products", "5", *flags]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, json.loads(line)
@@ -31,9 +31,8 @@ def test_cli_ready_line_request_and_clean_exit(sig: signal.Signals) -> None:
         assert set(ready) == {"api_path", "store_hash", "client_id", "access_token", "ca_file"}
         assert ready["ca_file"] is None
         api_path = str(ready["api_path"])
-        assert api_path.startswith("http://127.0.0.1:") and api_path.endswith(
-            f"/stores/{ready['store_hash']}/v3/"
-        )
+        assert api_path.startswith("http://127.0.0.1:")
+        assert api_path.endswith(f"/stores/{ready['store_hash']}/v3/")
         resp = urllib3.request(
             "GET", api_path + "catalog/products?limit=1",
             headers={"X-Auth-Token": str(ready["access_token"])},
@@ -68,7 +67,7 @@ def test_cli_tls_reports_ca_file() -> None:
 
 
 def test_cli_rejects_bad_quota() -> None:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
         [str(BIN), "sandbox", "--quota", "lots"], capture_output=True, text=True, timeout=20
     )
     assert result.returncode == 2

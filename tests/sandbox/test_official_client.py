@@ -28,10 +28,12 @@ def test_official_client_orders_flow(tls_sandbox: Sandbox, monkeypatch: pytest.M
         client_id=sb.client_id, store_hash=sb.store_hash, access_token=sb.access_token
     )
     awaiting = api.Orders.all(status_id=11, limit=250)
-    assert awaiting and all(o.status_id == 11 for o in awaiting)
+    assert awaiting
+    assert all(o.status_id == 11 for o in awaiting)
     order = awaiting[0]
     lines = order.products()
-    assert lines and all(line.order_id == order.id for line in lines)
+    assert lines
+    assert all(line.order_id == order.id for line in lines)
     addresses = order.shipping_addresses()
     assert addresses[0].order_id == order.id
     statuses = api.OrderStatuses.all()

@@ -25,7 +25,8 @@ def test_list_orders_v2_formats(api: Api) -> None:
     first = orders[0]
     assert parsedate_to_datetime(first["date_created"]).utcoffset() is not None
     assert first["date_created"].endswith("+0000")
-    assert first["total_inc_tax"].count(".") == 1 and len(first["total_inc_tax"].split(".")[1]) == 4
+    assert first["total_inc_tax"].count(".") == 1
+    assert len(first["total_inc_tax"].split(".")[1]) == 4
     assert first["products"]["resource"] == "/orders/1/products"
     assert "consignments" not in first
 
@@ -45,7 +46,8 @@ def test_limit_is_capped_at_250_and_pages_cover_everything(api: Api) -> None:
 
 def test_status_filter_and_all_statuses_present(api: Api, sandbox: Sandbox) -> None:
     incomplete = api.json("GET", "v2/orders?status_id=0&limit=250")
-    assert incomplete and all(o["status_id"] == 0 for o in incomplete)
+    assert incomplete
+    assert all(o["status_id"] == 0 for o in incomplete)
     assert {o["status_id"] for o in sandbox.store.orders.values()} == set(range(15))
 
 
@@ -54,7 +56,8 @@ def test_invalid_filter_values_are_400(api: Api) -> None:
         resp = api.get(f"v2/orders?{query}")
         assert resp.status == 400, query
         body = json.loads(resp.data)
-        assert body[0]["status"] == 400 and body[0]["message"]
+        assert body[0]["status"] == 400
+        assert body[0]["message"]
 
 
 def test_date_filters_rfc2822_and_iso(api: Api, sandbox: Sandbox) -> None:
@@ -86,7 +89,8 @@ def test_hard_cases_are_seeded(api: Api, sandbox: Sandbox) -> None:
     store = sandbox.store
     assert any(o["customer_id"] == 0 for o in store.orders.values())
     ebay = [o for o in store.orders.values() if o["external_source"] == "ebay"]
-    assert ebay and all(o["customer_id"] == 0 and o["ebay_order_id"] != "0" for o in ebay)
+    assert ebay
+    assert all(o["customer_id"] == 0 and o["ebay_order_id"] != "0" for o in ebay)
     same = {store.orders[i]["date_modified"] for i in SAME_SECOND_IDS}
     assert len(same) == 1
     lines = store.order_products
@@ -94,7 +98,9 @@ def test_hard_cases_are_seeded(api: Api, sandbox: Sandbox) -> None:
     assert any(line["is_bundled_product"] for line in lines[BUNDLE_ORDER_ID])
     assert any(line["product_id"] == 0 for line in lines[CUSTOM_LINE_ORDER_ID])
     names = " ".join(c["first_name"] + c["last_name"] for c in store.customers.values())
-    assert "'" in names and "é" in names and any(ord(ch) > 0xFFFF for ch in names)
+    assert "'" in names
+    assert "é" in names
+    assert any(ord(ch) > 0xFFFF for ch in names)
     assert any("\u0590" <= ch <= "\u06ff" for ch in names)  # right-to-left script
 
 
@@ -208,7 +214,8 @@ def test_legacy_basic_auth_v2(sandbox: Sandbox) -> None:
     token = base64.b64encode(f"{sandbox.legacy_username}:{sandbox.legacy_api_key}".encode())
     good = {"Authorization": "Basic " + token.decode(), "Accept": "application/json"}
     resp = http.request("GET", sandbox.legacy_api_path + "orders/1.json", headers=good)
-    assert resp.status == 200 and json.loads(resp.data)["id"] == 1
+    assert resp.status == 200
+    assert json.loads(resp.data)["id"] == 1
     bad = {"Authorization": "Basic " + base64.b64encode(b"x:y").decode()}
     assert http.request("GET", sandbox.legacy_api_path + "orders", headers=bad).status == 401
     v3 = sandbox.legacy_api_path.replace("/api/v2/", "/api/v3/") + "catalog/products"

@@ -15,8 +15,10 @@ def _customer(n: int) -> dict[str, object]:
 def test_customers_list_meta_and_filters(api: Api) -> None:
     body = api.json("GET", "v3/customers?limit=10&page=2")
     pagination = body["meta"]["pagination"]
-    assert pagination["total"] == 50 and pagination["count"] == 10
-    assert pagination["current_page"] == 2 and pagination["total_pages"] == 5
+    assert pagination["total"] == 50
+    assert pagination["count"] == 10
+    assert pagination["current_page"] == 2
+    assert pagination["total_pages"] == 5
     assert pagination["links"]["previous"] == "?page=1&limit=10"
     assert body["data"][0]["date_created"].endswith("+00:00")
     subset = api.json("GET", "v3/customers?id:in=3,5,7")["data"]
@@ -64,7 +66,8 @@ def test_products_filters_sku_matches_product_only(api: Api, sandbox: Sandbox) -
     variants = api.json("GET", "v3/catalog/variants?sku=SKU-00003-M")["data"]
     assert variants[0]["product_id"] == 3
     included = api.json("GET", "v3/catalog/products/3?include=variants,custom_fields")["data"]
-    assert len(included["variants"]) == 3 and included["custom_fields"]
+    assert len(included["variants"]) == 3
+    assert included["custom_fields"]
     expected = sandbox.store.product_inventory(3)
     assert included["inventory_level"] == expected
 
@@ -73,13 +76,15 @@ def test_product_create_conflicts_and_validation(fresh_api: Api, fresh: Sandbox)
     good = {"name": "Crème Fraîche Pot", "type": "physical", "weight": 1, "price": 9.5,
             "categories": [1], "sku": "NEW-1", "inventory_level": 7}  # fmt: skip
     data = fresh_api.json("POST", "v3/catalog/products", good)["data"]
-    assert data["name"] == good["name"] and data["inventory_level"] == 7
+    assert data["name"] == good["name"]
+    assert data["inventory_level"] == 7
     assert fresh.store.inventory_of("NEW-1") == 7
     dup = fresh_api.request("POST", "v3/catalog/products", {**good, "sku": "NEW-2"})
     assert dup.status == 409
     no_categories = {k: v for k, v in good.items() if k != "categories"}
     resp = fresh_api.request("POST", "v3/catalog/products", {**no_categories, "name": "Other"})
-    assert resp.status == 422 and "categories" in json.loads(resp.data)["errors"]
+    assert resp.status == 422
+    assert "categories" in json.loads(resp.data)["errors"]
     bad_type = fresh_api.request("POST", "v3/catalog/products", {**good, "price": "cheap"})
     assert bad_type.status == 422
     unknown = fresh_api.request("POST", "v3/catalog/products", {**good, "colour": "red"})
@@ -94,7 +99,8 @@ def test_product_batch_update_limits_and_partial_success(fresh_api: Api, fresh: 
     )
     assert resp.status == 207
     body = json.loads(resp.data)
-    assert [p["id"] for p in body["data"]] == [1] and len(body["errors"]) == 1
+    assert [p["id"] for p in body["data"]] == [1]
+    assert len(body["errors"]) == 1
     assert str(fresh.store.products[1]["price"]) == "12.25"
     ok = fresh_api.json("PUT", "v3/catalog/products", [{"id": 2, "name": "Renamed ✓"}])
     assert ok["data"][0]["name"] == "Renamed ✓"
@@ -107,7 +113,8 @@ def test_variants_batch_limit_and_update(fresh_api: Api, fresh: Sandbox) -> None
     too_many = [{"id": vid}] * 51
     assert fresh_api.request("PUT", "v3/catalog/variants", too_many).status == 413
     bad = fresh_api.request("PUT", "v3/catalog/variants", [{"id": 99999, "price": 1}])
-    assert bad.status == 422 and "batch_errors" in json.loads(bad.data)
+    assert bad.status == 422
+    assert "batch_errors" in json.loads(bad.data)
 
 
 def test_custom_fields_crud_and_uniqueness(fresh_api: Api) -> None:
@@ -174,9 +181,11 @@ def test_price_lists_records_and_assignments(fresh_api: Api, fresh: Sandbox) -> 
     vid = next(iter(fresh.store.variants))
     assert fresh_api.json("PUT", path, [{"variant_id": vid, "currency": "usd", "price": 3.5}]) == {}
     records = fresh_api.json("GET", path)["data"]
-    assert records[0]["price"] == 3.5 and records[0]["currency"] == "USD"
+    assert records[0]["price"] == 3.5
+    assert records[0]["currency"] == "USD"
     bad = fresh_api.request("PUT", path, [{"variant_id": 99999, "currency": "USD", "price": 1}])
-    assert bad.status == 422 and json.loads(bad.data)["batch_errors"]
+    assert bad.status == 422
+    assert json.loads(bad.data)["batch_errors"]
     too_many = [{"variant_id": vid, "currency": "USD", "price": 1}] * 1001
     assert fresh_api.request("PUT", path, too_many).status == 413
     assignments = [{"price_list_id": plist["id"], "customer_group_id": 1}]
@@ -190,7 +199,8 @@ def test_webhooks_crud(fresh_api: Api) -> None:
     hook = {"scope": "store/order/*", "destination": "https://example.com/hook",
             "is_active": True, "headers": {"X-Secret": "s3"}}  # fmt: skip
     created = fresh_api.json("POST", "v3/hooks", hook)["data"]
-    assert isinstance(created["created_at"], int) and created["headers"] == {"X-Secret": "s3"}
+    assert isinstance(created["created_at"], int)
+    assert created["headers"] == {"X-Secret": "s3"}
     assert fresh_api.request("POST", "v3/hooks", hook).status == 422
     assert fresh_api.request("POST", "v3/hooks", {"scope": "store/order/*"}).status == 422
     updated = fresh_api.json("PUT", f"v3/hooks/{created['id']}", {"is_active": False})["data"]

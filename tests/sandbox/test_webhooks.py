@@ -59,19 +59,21 @@ def test_order_status_update_delivers_real_payload(fresh: Sandbox, receiver: Any
     new = 10 if previous != 10 else 11
     api.json("PUT", "v2/orders/1", {"status_id": new})
     deliveries = fresh.store.wait_for_deliveries(1)
-    assert deliveries[0].status == 200 and deliveries[0].hook_id == hook["id"]
+    assert deliveries[0].status == 200
+    assert deliveries[0].hook_id == hook["id"]
     headers, payload = received[0]
     assert headers["X-Webhook-Secret"] == "shh"
     assert payload["scope"] == "store/order/statusUpdated"
     assert payload["producer"] == f"stores/{fresh.store_hash}"
-    assert payload["store_id"] == fresh.store.store_id and payload["store_id"].isdigit()
+    assert payload["store_id"] == fresh.store.store_id
+    assert payload["store_id"].isdigit()
     assert payload["data"] == {
         "type": "order",
         "id": 1,
         "status": {"previous_status_id": previous, "new_status_id": new},
     }
     data_json = json.dumps(payload["data"], separators=(",", ":"), sort_keys=True)
-    assert payload["hash"] == hashlib.sha1(data_json.encode()).hexdigest()
+    assert payload["hash"] == hashlib.sha1(data_json.encode(), usedforsecurity=False).hexdigest()
     assert isinstance(payload["created_at"], int)
 
 
