@@ -320,13 +320,10 @@ def update_products(req: Request) -> Response:
         store.emit("store/product/updated", {"type": "product", "id": row["id"]})
     if failures and not done:
         raise unprocessable("None of the products could be updated.", _flatten(failures))
-    meta = {"total": len(items), "success": len(done), "failed": len(failures)}
     if failures:
-        errors_body = [
-            {"status": f["status"], "title": "Product update failed", "type": "error",
-             "errors": f["errors"]} for f in failures
-        ]  # fmt: skip
-        return Response(207, {"data": to_v3(done), "errors": errors_body, "meta": meta})
+        # The spec's errorMultiStatus is one object whose `errors` map names each failed item.
+        errors_body = error_v3(422, "Some products could not be updated.", _flatten(failures))
+        return Response(207, {"data": to_v3(done), "errors": errors_body, "meta": {}})
     return envelope(done, {})
 
 

@@ -311,9 +311,11 @@ def inventory_items(req: Request) -> Response:
                  0), "total_inventory_onhand": store.inventory.get((variant["id"], loc), 0)}
                 for loc in store.locations
             ]  # fmt: skip
-            rows.append({"identity": {"sku": variant["sku"], "variant_id": variant["id"],
-                         "product_id": variant["product_id"], "sku_id": variant["sku_id"]},
-                         "locations": locations, "id": variant["id"]})  # fmt: skip
+            identity = {"sku": variant["sku"], "variant_id": variant["id"],
+                        "product_id": variant["product_id"]}  # fmt: skip
+            if variant["sku_id"] is not None:  # base variants have no legacy SKU id
+                identity["sku_id"] = variant["sku_id"]
+            rows.append({"identity": identity, "locations": locations, "id": variant["id"]})
         rows = apply_filters(req, rows, {"sku": "str", "variant_id": "int", "product_id": "int"},
                              {k: (lambda r, k=k: r["identity"][k])  # type: ignore[misc]
                               for k in ("sku", "variant_id", "product_id")})  # fmt: skip
@@ -407,7 +409,8 @@ def list_records(req: Request) -> Response:
             {"variant_id": "int", "product_id": "int", "sku": "str", "currency": "str"},
         )  # fmt: skip
         page, meta = paginate(req, records)
-        return envelope(page, meta)
+        # Unset optional prices are left out rather than sent as null.
+        return envelope([{k: v for k, v in r.items() if v is not None} for r in page], meta)
 
 
 _RECORD_TYPES: dict[str, Any] = {
