@@ -72,3 +72,28 @@ def test_cli_rejects_bad_quota() -> None:
     )
     assert result.returncode == 2
     assert "quota" in result.stderr
+
+
+def test_cli_knobs_changed_while_running() -> None:
+    proc, ready = _start()
+    try:
+        origin = str(ready["api_path"]).split("/stores/")[0]
+        auth = {"X-Auth-Token": str(ready["access_token"])}
+        http = urllib3.PoolManager()
+        change = {"quota": "2/60", "fail_next": {"kind": "503", "path_prefix": "/v2/orders"}}
+        resp = http.request("PUT", origin + "/_sandbox/knobs", json=change, headers=auth)
+        assert resp.status == 200
+        assert resp.json()["quota"] == "2/60"
+        orders = str(ready["api_path"]).replace("/v3/", "/v2/") + "orders"
+        statuses = [http.request("GET", orders, headers=auth).status for _ in range(3)]
+        assert statuses == [503, 200, 429]
+        log = http.request("GET", origin + "/_sandbox/requests", headers=auth).json()
+        assert [row[2] for row in log] == [503, 200, 429]
+        bad = http.request("PUT", origin + "/_sandbox/knobs", json={"fault_rate": 2})
+        assert bad.status == 401
+        bad = http.request("PUT", origin + "/_sandbox/knobs", json={"nope": 1}, headers=auth)
+        assert bad.status == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    assert proc.returncode == 0

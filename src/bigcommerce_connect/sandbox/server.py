@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 import socket
 import ssl
@@ -26,7 +27,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-from bigcommerce_connect.sandbox import routes_v2, routes_v3
+from bigcommerce_connect.sandbox import admin, routes_v2, routes_v3
 from bigcommerce_connect.sandbox.knobs import Knobs, Quota, RateDecision
 from bigcommerce_connect.sandbox.routing import ApiError, Request, Response, Router
 from bigcommerce_connect.sandbox.seed import populate
@@ -308,7 +309,9 @@ class Sandbox:
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
         api, rel, api_path = self._split_path(raw_path)
-        h.pending_record = (method, raw_path, api_path)
+        # Control requests are not API calls: they stay out of the request log.
+        control = not api and rel.startswith(admin.ADMIN_PREFIX)
+        h.pending_record = None if control else (method, raw_path, api_path)
         self._serve(h, method, api, rel, query_string, body)
         if h.pending_record is not None:  # no response was sent (reset or timeout fault)
             self.requests.append(RequestRecord(method, raw_path, 0, api_path))
@@ -336,6 +339,8 @@ class Sandbox:
         return hmac.compare_digest(token, self._token)
 
     def _serve(self, h: _Handler, method: str, api: str, rel: str, query: str, body: bytes) -> int:
+        if not api and rel.startswith(admin.ADMIN_PREFIX):
+            return self._admin(h, method, rel, body)
         if not api:
             return self._send_json(h, 404, error_v2(404, "The requested resource was not found."))
         if not self._authorized(h, api):
@@ -359,6 +364,24 @@ class Sandbox:
             payload = _corrupt(payload, fault)
         h.send_raw(response.status, payload, headers)
         return response.status
+
+    def _admin(self, h: _Handler, method: str, rel: str, body: bytes) -> int:
+        """The control endpoint (see :mod:`.admin`): token-protected, never limited."""
+        token = (h.headers.get("X-Auth-Token") or "").encode()
+        if not hmac.compare_digest(token, self._token):
+            return self._send_json(h, 401, error_v3(401, _UNAUTHORIZED))
+        name = rel[len(admin.ADMIN_PREFIX) :]
+        if name == "requests" and method == "GET":
+            rows = [[r.method, r.path, r.status] for r in self.requests.records()]
+            return self._send_json(h, 200, rows)
+        if name != "knobs" or method not in ("GET", "PUT"):
+            return self._send_json(h, 404, error_v3(404, "Not found"))
+        if method == "PUT":
+            try:
+                admin.apply(self.knobs, json.loads(body or b"null"))
+            except (ValueError, admin.AdminError) as exc:
+                return self._send_json(h, 400, error_v3(400, str(exc)))
+        return self._send_json(h, 200, admin.describe(self.knobs))
 
     def _httpd_stopping(self) -> threading.Event:
         assert self._httpd is not None
