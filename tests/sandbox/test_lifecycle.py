@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 
@@ -11,6 +12,7 @@ import urllib3
 
 from bigcommerce_connect.sandbox import SandboxConfig, SandboxStore, run_sandbox
 from bigcommerce_connect.sandbox.seed import populate
+from bigcommerce_connect.sandbox.tls import TLSUnavailableError
 
 
 def _store(seed: int, orders: int = 80) -> SandboxStore:
@@ -22,7 +24,8 @@ def _store(seed: int, orders: int = 80) -> SandboxStore:
 def test_seed_is_deterministic_and_independent_of_now() -> None:
     a, b, c = _store(11), _store(11), _store(12)
     assert a.orders == b.orders
-    assert a.order_products == b.order_products
+    assert [a.lines_of(i) for i in a.orders] == [b.lines_of(i) for i in b.orders]
+    assert [a.addresses_of(i) for i in a.orders] == [b.addresses_of(i) for i in b.orders]
     assert a.customers == b.customers
     assert a.products == b.products
     assert a.orders != c.orders
@@ -33,8 +36,10 @@ def test_large_store_generates_quickly() -> None:
     start = time.perf_counter()
     store = _store(1, orders=20_000)
     assert len(store.orders) == 20_000
-    # About 2 s per 20k orders on a loaded 2-core machine, so 100k stays within seconds.
-    assert time.perf_counter() - start < 15
+    # Well under a second per 20k orders on a 2-core machine; lines are built lazily.
+    assert time.perf_counter() - start < 10
+    assert store.lines_of(20_000)
+    assert 20_000 in store.shipping_addresses
 
 
 def test_server_stops_cleanly_with_idle_keepalive_connection() -> None:
@@ -52,3 +57,13 @@ def test_server_stops_cleanly_with_idle_keepalive_connection() -> None:
     ):
         pass
     http.clear()
+
+
+def test_tls_without_trustme_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "trustme", None)  # makes "import trustme" fail
+    config = SandboxConfig(orders=2, customers=1, products=1, tls=True)
+    with (
+        pytest.raises(TLSUnavailableError, match=r"bigcommerce-connect\[tls\]"),
+        run_sandbox(config),
+    ):
+        pass

@@ -157,9 +157,9 @@ def render_order(req: Request, order: dict[str, Any], embed: str) -> dict[str, A
 
 def _consignments(req: Request, order_id: int, with_lines: bool) -> dict[str, Any]:
     store = req.store
-    lines = store.order_products.get(order_id, [])
+    lines = store.lines_of(order_id)
     shipping = []
-    for address in store.shipping_addresses.get(order_id, []):
+    for address in store.addresses_of(order_id):
         entry = to_v2({k: v for k, v in address.items() if k != "order_id"})
         # The consignment schema types these costs as numbers, unlike the rest of v2.
         for key in _CONSIGNMENT_NUMBERS:
@@ -361,7 +361,7 @@ def list_order_products(req: Request) -> Response:
     """``GET /orders/{id}/products``: paged, 50 lines by default."""
     with req.store.lock:
         order = _order_or_404(req)
-        rows, _, _ = page_of(req, req.store.order_products.get(order["id"], []))
+        rows, _, _ = page_of(req, req.store.lines_of(order["id"]))
         return list_response([to_v2(line) for line in rows])
 
 
@@ -370,7 +370,7 @@ def get_order_product(req: Request) -> Response:
     with req.store.lock:
         order = _order_or_404(req)
         line_id = req.int_param("line_id")
-        for line in req.store.order_products.get(order["id"], []):
+        for line in req.store.lines_of(order["id"]):
             if line["id"] == line_id:
                 return Response(200, to_v2(line))
     raise req.fail(404, "The requested resource was not found.")
@@ -380,7 +380,7 @@ def list_shipping_addresses(req: Request) -> Response:
     """``GET /orders/{id}/shipping_addresses``."""
     with req.store.lock:
         order = _order_or_404(req)
-        rows, _, _ = page_of(req, req.store.shipping_addresses.get(order["id"], []))
+        rows, _, _ = page_of(req, req.store.addresses_of(order["id"]))
         return list_response([_render_address(req, a) for a in rows])
 
 
@@ -397,7 +397,7 @@ def get_shipping_address(req: Request) -> Response:
     with req.store.lock:
         order = _order_or_404(req)
         aid = req.int_param("aid")
-        for address in req.store.shipping_addresses.get(order["id"], []):
+        for address in req.store.addresses_of(order["id"]):
             if address["id"] == aid:
                 return Response(200, _render_address(req, address))
     raise req.fail(404, "The requested resource was not found.")

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from bigcommerce_connect.sandbox.store import SEED_BASE, SandboxStore
 
 FIRST_NAMES = (
@@ -401,7 +403,7 @@ def new_customer(cid: int, email: str, first: str, last: str, when: datetime) ->
 # -- orders -------------------------------------------------------------------------------
 
 
-def _catalog_lines(store: SandboxStore) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _catalog_lines(store: SandboxStore) -> Catalog:
     return [(store.products[v["product_id"]], v) for v in store.variants.values()]
 
 
@@ -413,9 +415,9 @@ def build_order(
     customer_id: int | None,
     line_count: int | None,
     *,
-    catalog: list[tuple[dict[str, Any], dict[str, Any]]] | None = None,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]:
-    """Build an order with its lines and shipping address and put it in the store.
+    """Build an order and plan its lines and shipping address; put it in the store.
 
     The caller holds the store lock. The order's own random generator is derived from the
     store seed and the order id, so the same order id always looks the same.
@@ -427,11 +429,12 @@ def build_order(
         guest = order_id % 7 == 0 or ebay or not store.customers
         customer_id = 0 if guest else 1 + rng.randrange(len(store.customers))
     billing = _billing_address(store, rng, customer_id, order_id)
+    plans = _plan_lines(rng, order_id, catalog, line_count)
     address_id = store.next_id("order_address")
-    lines = _order_lines(store, rng, order_id, address_id, catalog, line_count)
-    subtotal = sum((line["total_ex_tax"] for line in lines), ZERO)
+    first_line = store.reserve_block("order_product", len(plans))
+    subtotal = sum((p[3] * p[2] for p in plans if p[4] != "child"), ZERO)
     shipping = Decimal("10.00")
-    items = sum(line["quantity"] for line in lines if not line["is_bundled_product"])
+    items = sum(p[2] for p in plans if p[4] != "child")
     modified = _date_modified(order_id, when, rng)
     order = _order_record(order_id, customer_id, when, modified, status_id, subtotal, shipping)
     order.update(
@@ -448,9 +451,35 @@ def build_order(
             payment_method="eBay Managed Payments",
         )
     store.orders[order_id] = order
-    store.order_products[order_id] = lines
-    store.shipping_addresses[order_id] = [_shipping_address(order, address_id, items, shipping)]
+    # Lines and addresses are built on first access (see materialize_order): a 100k-order
+    # store then seeds in seconds and stays small in memory.
+    store.order_plans[order_id] = OrderPlan(first_line, address_id, plans, items, shipping)
     return order
+
+
+def materialize_order(
+    store: SandboxStore, order_id: int, plan: OrderPlan
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Build an order's line and shipping-address records from its plan."""
+    lines: list[dict[str, Any]] = []
+    parent_id: int | None = None
+    for offset, (product, variant, qty, price, role) in enumerate(plan.lines):
+        line = _line(plan.first_line + offset, order_id, plan.address_id, product, variant,
+                     qty, price)  # fmt: skip
+        if role == "parent":
+            line["name"] = line["name_customer"] = line["name_merchant"] = "Pick-list Bundle"
+            parent_id = line["id"]
+        elif role == "child":
+            # Bundled children carry no price of their own: counting them doubles the total.
+            for key in ("base_price", "price_ex_tax", "price_inc_tax", "base_total",
+                        "total_ex_tax", "total_inc_tax"):  # fmt: skip
+                line[key] = ZERO
+            line["parent_order_product_id"] = parent_id
+            line["is_bundled_product"] = True
+        lines.append(line)
+    order = store.orders[order_id]
+    address = _shipping_address(order, plan.address_id, plan.items, plan.shipping)
+    return lines, [address]
 
 
 def _date_modified(order_id: int, created: datetime, rng: random.Random) -> datetime:
@@ -488,55 +517,111 @@ def _billing_address(
     }
 
 
-def _order_lines(
-    store: SandboxStore,
-    rng: random.Random,
-    order_id: int,
-    address_id: int,
-    catalog: list[tuple[dict[str, Any], dict[str, Any]]],
-    line_count: int | None,
-) -> list[dict[str, Any]]:
+Catalog = list[tuple[dict[str, Any], dict[str, Any]]]
+#: One planned line: (product, variant, quantity, unit price, role); role is "", "custom",
+#: "parent" (a pick-list bundle) or "child" (a line bundled into the parent).
+LinePlan = tuple[dict[str, Any] | None, dict[str, Any] | None, int, Decimal, str]
+
+
+@attrs.frozen
+class OrderPlan:
+    """What is needed to build an order's lines and address later, deterministically."""
+
+    first_line: int
+    address_id: int
+    lines: list[LinePlan]
+    items: int
+    shipping: Decimal
+
+
+def _plan_lines(
+    rng: random.Random, order_id: int, catalog: Catalog, line_count: int | None
+) -> list[LinePlan]:
     if line_count is None:
         line_count = 60 if order_id == BIG_ORDER_ID else 1 + rng.randrange(3)
-    lines: list[dict[str, Any]] = []
-    for _ in range(line_count):
-        product, variant = catalog[rng.randrange(len(catalog))] if catalog else (None, None)
-        qty = 1 + rng.randrange(4)
-        lines.append(_line(store, order_id, address_id, product, variant, qty, rng))
+    plans: list[LinePlan] = []
+    for _ in range(line_count if catalog else 0):
+        product, variant = catalog[rng.randrange(len(catalog))]
+        plans.append((product, variant, 1 + rng.randrange(4), product["price"], ""))
     if order_id == CUSTOM_LINE_ORDER_ID or order_id % 13 == 0 or not catalog:
-        lines.append(_line(store, order_id, address_id, None, None, 1, rng))
-    if order_id == BUNDLE_ORDER_ID and catalog:
-        parent = _line(store, order_id, address_id, *catalog[0], 1, rng)
-        parent["name"] = parent["name_customer"] = parent["name_merchant"] = "Pick-list Bundle"
-        lines.append(parent)
+        plans.append((None, None, 1, Decimal(rng.randint(100, 5000)) * CENT, "custom"))
+    if order_id == BUNDLE_ORDER_ID and len(catalog) >= 3:
+        product, variant = catalog[0]
+        plans.append((product, variant, 1, product["price"], "parent"))
         for product, variant in catalog[1:3]:
-            child = _line(store, order_id, address_id, product, variant, 1, rng)
-            # Bundled children carry no price of their own: counting them doubles the total.
-            for key in ("base_price", "price_ex_tax", "price_inc_tax", "base_total"):
-                child[key] = ZERO
-            child["total_ex_tax"] = child["total_inc_tax"] = ZERO
-            child["parent_order_product_id"] = parent["id"]
-            child["is_bundled_product"] = True
-            lines.append(child)
-    return lines
+            plans.append((product, variant, 1, ZERO, "child"))
+    return plans
+
+
+_LINE_TEMPLATE: dict[str, Any] = {
+    "id": None,  # set per line
+    "order_id": None,  # set per line
+    "product_id": None,  # set per line
+    "variant_id": None,  # set per line
+    "order_address_id": None,  # set per line
+    "name": None,  # set per line
+    "name_customer": None,  # set per line
+    "name_merchant": None,  # set per line
+    "sku": None,  # set per line
+    "upc": "",
+    "type": "physical",
+    "base_price": None,  # set per line
+    "price_ex_tax": None,  # set per line
+    "price_inc_tax": None,  # set per line
+    "price_tax": ZERO,
+    "base_total": None,  # set per line
+    "total_ex_tax": None,  # set per line
+    "total_inc_tax": None,  # set per line
+    "total_tax": ZERO,
+    "weight": Decimal("1"),
+    "width": ZERO,
+    "height": ZERO,
+    "depth": ZERO,
+    "quantity": None,  # set per line
+    "base_cost_price": ZERO,
+    "cost_price_inc_tax": ZERO,
+    "cost_price_ex_tax": ZERO,
+    "cost_price_tax": ZERO,
+    "is_refunded": False,
+    "quantity_refunded": 0,
+    "refund_amount": ZERO,
+    "return_id": 0,
+    "wrapping_id": 0,
+    "wrapping_name": "",
+    "base_wrapping_cost": ZERO,
+    "wrapping_cost_ex_tax": ZERO,
+    "wrapping_cost_inc_tax": ZERO,
+    "wrapping_cost_tax": ZERO,
+    "wrapping_message": "",
+    "quantity_shipped": 0,
+    "fixed_shipping_cost": ZERO,
+    "ebay_item_id": "",
+    "ebay_transaction_id": "",
+    "option_set_id": None,  # set per line
+    "parent_order_product_id": None,
+    "is_bundled_product": False,
+    "bin_picking_number": "",
+    "external_id": None,
+    "brand": "",
+    "applied_discounts": None,  # set per line
+    "product_options": None,  # set per line
+    "configurable_fields": None,  # set per line
+}
 
 
 def _line(
-    store: SandboxStore,
+    line_id: int,
     order_id: int,
     address_id: int,
     product: dict[str, Any] | None,
     variant: dict[str, Any] | None,
     qty: int,
-    rng: random.Random,
+    price: Decimal,
 ) -> dict[str, Any]:
-    line_id = store.next_id("order_product")
     if product is None or variant is None:
         name, sku, pid, vid = "Custom engraving — «Für Élise»", "", 0, 0
-        price = Decimal(rng.randint(100, 5000)) * CENT
     else:
         name, sku, pid, vid = product["name"], variant["sku"], product["id"], variant["id"]
-        price = product["price"]
     total = price * qty
     options = [
         {
@@ -553,60 +638,32 @@ def _line(
         }
         for i, ov in enumerate(variant["option_values"] if variant else [])
     ]
-    return {
-        "id": line_id,
-        "order_id": order_id,
-        "product_id": pid,
-        "variant_id": vid,
-        "order_address_id": address_id,
-        "name": name,
-        "name_customer": name,
-        "name_merchant": name,
-        "sku": sku,
-        "upc": "",
-        "type": "physical",
-        "base_price": price,
-        "price_ex_tax": price,
-        "price_inc_tax": price,
-        "price_tax": ZERO,
-        "base_total": total,
-        "total_ex_tax": total,
-        "total_inc_tax": total,
-        "total_tax": ZERO,
-        "weight": Decimal("1"),
-        "width": ZERO,
-        "height": ZERO,
-        "depth": ZERO,
-        "quantity": qty,
-        "base_cost_price": ZERO,
-        "cost_price_inc_tax": ZERO,
-        "cost_price_ex_tax": ZERO,
-        "cost_price_tax": ZERO,
-        "is_refunded": False,
-        "quantity_refunded": 0,
-        "refund_amount": ZERO,
-        "return_id": 0,
-        "wrapping_id": 0,
-        "wrapping_name": "",
-        "base_wrapping_cost": ZERO,
-        "wrapping_cost_ex_tax": ZERO,
-        "wrapping_cost_inc_tax": ZERO,
-        "wrapping_cost_tax": ZERO,
-        "wrapping_message": "",
-        "quantity_shipped": 0,
-        "fixed_shipping_cost": ZERO,
-        "ebay_item_id": "",
-        "ebay_transaction_id": "",
-        "option_set_id": 1 if options else None,
-        "parent_order_product_id": None,
-        "is_bundled_product": False,
-        "bin_picking_number": "",
-        "external_id": None,
-        "brand": "",
-        "applied_discounts": [],
-        "product_options": options,
-        "configurable_fields": [],
-    }
+    # Copying a template of the constant fields is much cheaper than a 55-key literal,
+    # which matters when seeding 100k orders.
+    line = _LINE_TEMPLATE.copy()
+    line.update(
+        id=line_id,
+        order_id=order_id,
+        product_id=pid,
+        variant_id=vid,
+        order_address_id=address_id,
+        name=name,
+        name_customer=name,
+        name_merchant=name,
+        sku=sku,
+        base_price=price,
+        price_ex_tax=price,
+        price_inc_tax=price,
+        base_total=total,
+        total_ex_tax=total,
+        total_inc_tax=total,
+        quantity=qty,
+        option_set_id=1 if options else None,
+        applied_discounts=[],
+        product_options=options,
+        configurable_fields=[],
+    )
+    return line
 
 
 def _shipping_address(
@@ -637,6 +694,77 @@ def _shipping_address(
     return address
 
 
+_ORDER_TEMPLATE: dict[str, Any] = {
+    "id": None,  # set per order
+    "customer_id": None,  # set per order
+    "date_created": None,  # set per order
+    "date_modified": None,  # set per order
+    "date_shipped": "",
+    "status_id": None,  # set per order
+    "subtotal_ex_tax": None,  # set per order
+    "subtotal_inc_tax": None,  # set per order
+    "subtotal_tax": ZERO,
+    "base_shipping_cost": None,  # set per order
+    "shipping_cost_ex_tax": None,  # set per order
+    "shipping_cost_inc_tax": None,  # set per order
+    "shipping_cost_tax": ZERO,
+    "shipping_cost_tax_class_id": 0,
+    "base_handling_cost": ZERO,
+    "handling_cost_ex_tax": ZERO,
+    "handling_cost_inc_tax": ZERO,
+    "handling_cost_tax": ZERO,
+    "handling_cost_tax_class_id": 0,
+    "base_wrapping_cost": ZERO,
+    "wrapping_cost_ex_tax": ZERO,
+    "wrapping_cost_inc_tax": ZERO,
+    "wrapping_cost_tax": ZERO,
+    "wrapping_cost_tax_class_id": 0,
+    "total_ex_tax": None,  # set per order
+    "total_inc_tax": None,  # set per order
+    "total_tax": ZERO,
+    "is_tax_inclusive_pricing": False,
+    "items_total": 0,
+    "items_shipped": 0,
+    "payment_method": "Credit Card",
+    "payment_provider_id": "",
+    "payment_status": "captured",
+    "refunded_amount": ZERO,
+    "order_is_digital": False,
+    "store_credit_amount": ZERO,
+    "gift_certificate_amount": ZERO,
+    "ip_address": "",
+    "ip_address_v6": "",
+    "geoip_country": "",
+    "geoip_country_iso2": "",
+    "currency_id": 1,
+    "currency_code": "USD",
+    "currency_exchange_rate": "1.0000000000",
+    "default_currency_id": 1,
+    "default_currency_code": "USD",
+    "staff_notes": "",
+    "customer_message": "",
+    "discount_amount": ZERO,
+    "coupon_discount": ZERO,
+    "shipping_address_count": 1,
+    "is_deleted": False,
+    "ebay_order_id": "0",
+    "cart_id": "",
+    "billing_address": None,  # set per order
+    "is_email_opt_in": False,
+    "credit_card_type": None,
+    "order_source": "www",
+    "channel_id": 1,
+    "external_source": None,
+    "external_id": None,
+    "external_merchant_id": None,
+    "tax_provider_id": "BasicTaxProvider",
+    "customer_locale": "en",
+    "external_order_id": "",
+    "store_default_currency_code": "USD",
+    "store_default_to_transactional_exchange_rate": "1.0000000000",
+}
+
+
 def _order_record(
     order_id: int,
     customer_id: int,
@@ -647,72 +775,20 @@ def _order_record(
     shipping: Decimal,
 ) -> dict[str, Any]:
     total = subtotal + shipping
-    return {
-        "id": order_id,
-        "customer_id": customer_id,
-        "date_created": created,
-        "date_modified": modified,
-        "date_shipped": "",
-        "status_id": status_id,
-        "subtotal_ex_tax": subtotal,
-        "subtotal_inc_tax": subtotal,
-        "subtotal_tax": ZERO,
-        "base_shipping_cost": shipping,
-        "shipping_cost_ex_tax": shipping,
-        "shipping_cost_inc_tax": shipping,
-        "shipping_cost_tax": ZERO,
-        "shipping_cost_tax_class_id": 0,
-        "base_handling_cost": ZERO,
-        "handling_cost_ex_tax": ZERO,
-        "handling_cost_inc_tax": ZERO,
-        "handling_cost_tax": ZERO,
-        "handling_cost_tax_class_id": 0,
-        "base_wrapping_cost": ZERO,
-        "wrapping_cost_ex_tax": ZERO,
-        "wrapping_cost_inc_tax": ZERO,
-        "wrapping_cost_tax": ZERO,
-        "wrapping_cost_tax_class_id": 0,
-        "total_ex_tax": total,
-        "total_inc_tax": total,
-        "total_tax": ZERO,
-        "is_tax_inclusive_pricing": False,
-        "items_total": 0,
-        "items_shipped": 0,
-        "payment_method": "Credit Card",
-        "payment_provider_id": "",
-        "payment_status": "captured",
-        "refunded_amount": ZERO,
-        "order_is_digital": False,
-        "store_credit_amount": ZERO,
-        "gift_certificate_amount": ZERO,
-        "ip_address": "",
-        "ip_address_v6": "",
-        "geoip_country": "",
-        "geoip_country_iso2": "",
-        "currency_id": 1,
-        "currency_code": "USD",
-        "currency_exchange_rate": "1.0000000000",
-        "default_currency_id": 1,
-        "default_currency_code": "USD",
-        "staff_notes": "",
-        "customer_message": "",
-        "discount_amount": ZERO,
-        "coupon_discount": ZERO,
-        "shipping_address_count": 1,
-        "is_deleted": False,
-        "ebay_order_id": "0",
-        "cart_id": "",
-        "billing_address": {},
-        "is_email_opt_in": False,
-        "credit_card_type": None,
-        "order_source": "www",
-        "channel_id": 1,
-        "external_source": None,
-        "external_id": None,
-        "external_merchant_id": None,
-        "tax_provider_id": "BasicTaxProvider",
-        "customer_locale": "en",
-        "external_order_id": "",
-        "store_default_currency_code": "USD",
-        "store_default_to_transactional_exchange_rate": "1.0000000000",
-    }
+    order = _ORDER_TEMPLATE.copy()
+    order.update(
+        id=order_id,
+        customer_id=customer_id,
+        date_created=created,
+        date_modified=modified,
+        status_id=status_id,
+        subtotal_ex_tax=subtotal,
+        subtotal_inc_tax=subtotal,
+        base_shipping_cost=shipping,
+        shipping_cost_ex_tax=shipping,
+        shipping_cost_inc_tax=shipping,
+        total_ex_tax=total,
+        total_inc_tax=total,
+        billing_address={},
+    )
+    return order

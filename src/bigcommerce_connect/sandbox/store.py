@@ -7,7 +7,6 @@ re-entrant lock guards everything: request threads and tests take it around each
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -112,6 +111,35 @@ class DeliveryRecord:
     error: str | None = None
 
 
+class PerOrder(dict[int, list[dict[str, Any]]]):
+    """Order id -> records, built on first access from the order's seed plan.
+
+    Indexing, ``get`` and ``in`` see every order; iteration and ``len`` only see the orders
+    built so far (use ``store.orders`` to enumerate).
+    """
+
+    def __init__(self, materialize: Callable[[int], bool]) -> None:
+        super().__init__()
+        self._materialize = materialize
+
+    def __missing__(self, order_id: int) -> list[dict[str, Any]]:
+        if self._materialize(order_id):
+            return dict.__getitem__(self, order_id)
+        raise KeyError(order_id)
+
+    def get(self, order_id: int, default: Any = None) -> Any:
+        """Like ``dict.get``, building the order's records if needed."""
+        try:
+            return self[order_id]
+        except KeyError:
+            return default
+
+    def __contains__(self, order_id: object) -> bool:
+        return dict.__contains__(self, order_id) or (
+            isinstance(order_id, int) and self.get(order_id) is not None
+        )
+
+
 class SandboxStore:
     """State of the sandbox store, safe to read and change from tests while it serves.
 
@@ -139,8 +167,10 @@ class SandboxStore:
         self.clock = clock
         self.status_labels: dict[int, str] = dict(STATUS_LABELS)
         self.orders: dict[int, dict[str, Any]] = {}
-        self.order_products: dict[int, list[dict[str, Any]]] = {}
-        self.shipping_addresses: dict[int, list[dict[str, Any]]] = {}
+        #: Orders whose lines and addresses are not built yet (see ``seed.materialize_order``).
+        self.order_plans: dict[int, Any] = {}
+        self.order_products = PerOrder(self._materialize)
+        self.shipping_addresses = PerOrder(self._materialize)
         self.customers: dict[int, dict[str, Any]] = {}
         self.customer_groups: dict[int, dict[str, Any]] = {}
         self.products: dict[int, dict[str, Any]] = {}
@@ -156,7 +186,7 @@ class SandboxStore:
         self.locations: dict[int, str] = {1: "Default location"}
         self.delivered_webhooks: list[DeliveryRecord] = []
         self._delivery_cond = threading.Condition(self.lock)
-        self._ids: dict[str, itertools.count[int]] = {}
+        self._last_ids: dict[str, int] = {}
         self._sinks: list[EventSink] = []
 
     # -- infrastructure -------------------------------------------------------------------
@@ -173,16 +203,19 @@ class SandboxStore:
 
     def next_id(self, kind: str) -> int:
         """Allocate the next id of a kind (``order``, ``customer``, ``product``...)."""
+        return self.reserve_block(kind, 1)
+
+    def reserve_block(self, kind: str, count: int) -> int:
+        """Allocate ``count`` consecutive ids of a kind; return the first."""
         with self.lock:
-            counter = self._ids.get(kind)
-            if counter is None:
-                counter = self._ids[kind] = itertools.count(1)
-            return next(counter)
+            first = self._last_ids.get(kind, 0) + 1
+            self._last_ids[kind] = first + count - 1
+            return first
 
     def reserve_ids(self, kind: str, last: int) -> None:
         """Make the next id of ``kind`` greater than ``last`` (used after seeding)."""
         with self.lock:
-            self._ids[kind] = itertools.count(last + 1)
+            self._last_ids[kind] = last
 
     def subscribe(self, sink: EventSink) -> None:
         """Call ``sink(scope, data)`` for every store event (webhook delivery hooks in here)."""
@@ -206,6 +239,27 @@ class SandboxStore:
             return list(self.delivered_webhooks)
 
     # -- orders ---------------------------------------------------------------------------
+
+    def _materialize(self, order_id: int) -> bool:
+        """Build a planned order's lines and addresses; ``False`` if there is no plan."""
+        from bigcommerce_connect.sandbox.seed import materialize_order
+
+        with self.lock:
+            plan = self.order_plans.pop(order_id, None)
+            if plan is None:
+                return False
+            lines, addresses = materialize_order(self, order_id, plan)
+            dict.__setitem__(self.order_products, order_id, lines)
+            dict.__setitem__(self.shipping_addresses, order_id, addresses)
+            return True
+
+    def lines_of(self, order_id: int) -> list[dict[str, Any]]:
+        """An order's line items (built on first access), ``[]`` for an unknown order."""
+        return self.order_products.get(order_id) or []
+
+    def addresses_of(self, order_id: int) -> list[dict[str, Any]]:
+        """An order's shipping addresses (built on first access)."""
+        return self.shipping_addresses.get(order_id) or []
 
     def touch_order(self, order_id: int, when: datetime | None = None) -> None:
         """Bump an order's ``date_modified`` (to the clock's now by default)."""
