@@ -72,6 +72,14 @@ def test_products_filters_sku_matches_product_only(api: Api, sandbox: Sandbox) -
     assert included["inventory_level"] == expected
 
 
+def test_products_include_and_exclude_fields(api: Api) -> None:
+    slim = api.json("GET", "v3/catalog/products?limit=2&include_fields=sku,price")["data"]
+    assert [set(p) for p in slim] == [{"id", "sku", "price"}] * 2
+    one = api.json("GET", "v3/catalog/products/1?exclude_fields=description,id")["data"]
+    assert "description" not in one
+    assert one["id"] == 1
+
+
 def test_product_create_conflicts_and_validation(fresh_api: Api, fresh: Sandbox) -> None:
     good = {"name": "Crème Fraîche Pot", "type": "physical", "weight": 1, "price": 9.5,
             "categories": [1], "sku": "NEW-1", "inventory_level": 7}  # fmt: skip

@@ -123,6 +123,19 @@ def render_product(store: SandboxStore, product: Row, include: str) -> Row:
     return out
 
 
+def _trim(req: Request, row: Row) -> Row:
+    """Apply ``include_fields`` / ``exclude_fields`` (``id`` is always kept)."""
+    keep = req.query.get("include_fields")
+    if keep:
+        wanted = set(keep.split(",")) | {"id", "variants", "custom_fields"}
+        row = {k: v for k, v in row.items() if k in wanted}
+    drop = req.query.get("exclude_fields")
+    if drop:
+        unwanted = set(drop.split(",")) - {"id"}
+        row = {k: v for k, v in row.items() if k not in unwanted}
+    return row
+
+
 def _render_field(field: Row) -> Row:
     return {"id": field["id"], "name": field["name"], "value": field["value"]}
 
@@ -157,14 +170,16 @@ def list_products(req: Request) -> Response:
         rows = sort_rows(req, rows, ("id", "name", "sku", "price", "date_modified", "total_sold"))
         page, meta = paginate(req, rows)
         include = req.query.get("include", "")
-        return envelope([render_product(store, p, include) for p in page], meta)
+        return envelope([_trim(req, render_product(store, p, include)) for p in page], meta)
 
 
 def get_product(req: Request) -> Response:
     """``GET /catalog/products/{id}``."""
     with req.store.lock:
         product = _product_or_404(req)
-        return envelope(render_product(req.store, product, req.query.get("include", "")))
+        return envelope(
+            _trim(req, render_product(req.store, product, req.query.get("include", "")))
+        )
 
 
 def _duplicate_name(store: SandboxStore, name: str, own_id: int | None) -> bool:

@@ -412,6 +412,10 @@ class Sandbox:
             return found[0](req)
         except ApiError as exc:
             return _error_response(exc)
+        except Exception:
+            # A sandbox bug must look like a server error to the client, not a dropped
+            # connection, and must not print request details (tokens) to stderr.
+            return _error_response(req.fail(500, "Internal server error"))
 
     def _too_many(self, h: _Handler, api: str, decision: RateDecision) -> int:
         title = "Too many requests"
