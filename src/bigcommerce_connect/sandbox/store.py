@@ -1,0 +1,391 @@
+"""The sandbox store's state: the inspection handle tests read and mutate.
+
+State is kept in "wire-ish" dicts (field names as the API sends them) with aware UTC
+datetimes and ``Decimal`` money; the route modules format them per API version. One
+re-entrant lock guards everything: request threads and tests take it around each change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+#: Order statuses: (id, system label, description, control-panel sort order).
+ORDER_STATUSES: tuple[tuple[int, str, str, int], ...] = (
+    (
+        0,
+        "Incomplete",
+        "An incomplete order happens when a shopper reached the payment page, "
+        "but did not complete the transaction.",
+        0,
+    ),
+    (1, "Pending", "Customer started the checkout process, but did not complete it.", 1),
+    (2, "Shipped", "Order has been shipped, but receipt has not been confirmed.", 8),
+    (3, "Partially Shipped", "Only some items in the order have been shipped.", 6),
+    (4, "Refunded", "Seller has used the Refund action.", 10),
+    (
+        5,
+        "Cancelled",
+        "Seller has cancelled an order, due to a stock inconsistency or other reasons.",
+        9,
+    ),
+    (
+        6,
+        "Declined",
+        "Seller has marked the order as declined for lack of manual payment, or other reasons.",
+        11,
+    ),
+    (
+        7,
+        "Awaiting Payment",
+        "Customer has completed checkout process, but payment has yet to be confirmed.",
+        2,
+    ),
+    (
+        8,
+        "Awaiting Pickup",
+        "Order has been pulled, and is awaiting customer pickup from a seller-specified location.",
+        5,
+    ),
+    (
+        9,
+        "Awaiting Shipment",
+        "Order has been pulled and packaged, and is awaiting collection from a shipping provider.",
+        4,
+    ),
+    (
+        10,
+        "Completed",
+        "Client has paid for their digital product and their file(s) are available for download.",
+        7,
+    ),
+    (
+        11,
+        "Awaiting Fulfillment",
+        "Customer has completed the checkout process and payment has been confirmed.",
+        3,
+    ),
+    (
+        12,
+        "Manual Verification Required",
+        "Order on hold while some aspect needs to be manually confirmed.",
+        13,
+    ),
+    (
+        13,
+        "Disputed",
+        "Customer has initiated a dispute resolution process for the PayPal "
+        "transaction that paid for the order.",
+        12,
+    ),
+    (14, "Partially Refunded", "Seller has partially refunded the order.", 14),
+)
+STATUS_LABELS: dict[int, str] = {s[0]: s[1] for s in ORDER_STATUSES}
+
+#: Fixed base date of the seeded data, so a seed always gives the same timestamps.
+SEED_BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+EventSink = Callable[[str, dict[str, Any]], None]
+
+
+def utc_now() -> datetime:
+    """The default clock: the real current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+@attrs.define
+class DeliveryRecord:
+    """One webhook delivery attempt, as recorded for tests."""
+
+    hook_id: int
+    scope: str
+    destination: str
+    payload: dict[str, Any]
+    status: int | None
+    error: str | None = None
+
+
+class PerOrder(dict[int, list[dict[str, Any]]]):
+    """Order id -> records, built on first access from the order's seed plan.
+
+    Indexing, ``get`` and ``in`` see every order; iteration and ``len`` only see the orders
+    built so far (use ``store.orders`` to enumerate).
+    """
+
+    def __init__(self, materialize: Callable[[int], bool]) -> None:
+        super().__init__()
+        self._materialize = materialize
+
+    def __missing__(self, order_id: int) -> list[dict[str, Any]]:
+        if self._materialize(order_id):
+            return dict.__getitem__(self, order_id)
+        raise KeyError(order_id)
+
+    def get(self, order_id: int, default: Any = None) -> Any:
+        """Like ``dict.get``, building the order's records if needed."""
+        try:
+            return self[order_id]
+        except KeyError:
+            return default
+
+    def __contains__(self, order_id: object) -> bool:
+        return dict.__contains__(self, order_id) or (
+            isinstance(order_id, int) and self.get(order_id) is not None
+        )
+
+
+class SandboxStore:
+    """State of the sandbox store, safe to read and change from tests while it serves.
+
+    Take :meth:`locked` around multi-step reads or writes. Collections are plain dicts keyed
+    by id: ``orders``, ``order_products`` (order id -> lines), ``shipping_addresses`` (order
+    id -> addresses), ``customers``, ``customer_groups``, ``products``, ``variants``,
+    ``custom_fields``, ``categories``, ``category_trees``, ``price_lists``,
+    ``price_list_records`` (``(price_list_id, variant_id, currency)`` -> record),
+    ``price_list_assignments``, ``webhooks`` and ``inventory`` (``(variant_id, location_id)``
+    -> quantity). ``delivered_webhooks`` lists webhook deliveries.
+    """
+
+    def __init__(
+        self,
+        *,
+        store_hash: str,
+        store_id: str,
+        seed: int = 1,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.store_hash = store_hash
+        self.store_id = store_id
+        self.seed = seed
+        self.clock = clock
+        self.status_labels: dict[int, str] = dict(STATUS_LABELS)
+        self.orders: dict[int, dict[str, Any]] = {}
+        #: Orders whose lines and addresses are not built yet (see ``seed.materialize_order``).
+        self.order_plans: dict[int, Any] = {}
+        self.order_products = PerOrder(self._materialize)
+        self.shipping_addresses = PerOrder(self._materialize)
+        self.customers: dict[int, dict[str, Any]] = {}
+        self.customer_groups: dict[int, dict[str, Any]] = {}
+        self.products: dict[int, dict[str, Any]] = {}
+        self.variants: dict[int, dict[str, Any]] = {}
+        self.custom_fields: dict[int, dict[str, Any]] = {}
+        self.categories: dict[int, dict[str, Any]] = {}
+        self.category_trees: dict[int, dict[str, Any]] = {}
+        self.price_lists: dict[int, dict[str, Any]] = {}
+        self.price_list_records: dict[tuple[int, int, str], dict[str, Any]] = {}
+        self.price_list_assignments: dict[int, dict[str, Any]] = {}
+        self.webhooks: dict[int, dict[str, Any]] = {}
+        self.inventory: dict[tuple[int, int], int] = {}
+        self.locations: dict[int, str] = {1: "Default location"}
+        self.delivered_webhooks: list[DeliveryRecord] = []
+        self._delivery_cond = threading.Condition(self.lock)
+        self._last_ids: dict[str, int] = {}
+        self._sinks: list[EventSink] = []
+
+    # -- infrastructure -------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self) -> Iterator[SandboxStore]:
+        """Hold the store lock for a consistent multi-step read or write."""
+        with self.lock:
+            yield self
+
+    def now(self) -> datetime:
+        """The store clock's current time (aware UTC, whole seconds like the real API)."""
+        return self.clock().astimezone(timezone.utc).replace(microsecond=0)
+
+    def next_id(self, kind: str) -> int:
+        """Allocate the next id of a kind (``order``, ``customer``, ``product``...)."""
+        return self.reserve_block(kind, 1)
+
+    def reserve_block(self, kind: str, count: int) -> int:
+        """Allocate ``count`` consecutive ids of a kind; return the first."""
+        with self.lock:
+            first = self._last_ids.get(kind, 0) + 1
+            self._last_ids[kind] = first + count - 1
+            return first
+
+    def reserve_ids(self, kind: str, last: int) -> None:
+        """Make the next id of ``kind`` greater than ``last`` (used after seeding)."""
+        with self.lock:
+            self._last_ids[kind] = last
+
+    def subscribe(self, sink: EventSink) -> None:
+        """Call ``sink(scope, data)`` for every store event (webhook delivery hooks in here)."""
+        self._sinks.append(sink)
+
+    def emit(self, scope: str, data: dict[str, Any]) -> None:
+        """Publish a store event such as ``store/order/created`` to the subscribers."""
+        for sink in list(self._sinks):
+            sink(scope, data)
+
+    def record_delivery(self, record: DeliveryRecord) -> None:
+        """Remember a webhook delivery and wake tests waiting for it."""
+        with self._delivery_cond:
+            self.delivered_webhooks.append(record)
+            self._delivery_cond.notify_all()
+
+    def wait_for_deliveries(self, count: int, timeout: float = 5.0) -> list[DeliveryRecord]:
+        """Block until at least ``count`` deliveries are recorded (or the timeout passes)."""
+        with self._delivery_cond:
+            self._delivery_cond.wait_for(lambda: len(self.delivered_webhooks) >= count, timeout)
+            return list(self.delivered_webhooks)
+
+    # -- orders ---------------------------------------------------------------------------
+
+    def _materialize(self, order_id: int) -> bool:
+        """Build a planned order's lines and addresses; ``False`` if there is no plan."""
+        from bigcommerce_connect.sandbox.seed import materialize_order
+
+        with self.lock:
+            plan = self.order_plans.pop(order_id, None)
+            if plan is None:
+                return False
+            lines, addresses = materialize_order(self, order_id, plan)
+            dict.__setitem__(self.order_products, order_id, lines)
+            dict.__setitem__(self.shipping_addresses, order_id, addresses)
+            return True
+
+    def lines_of(self, order_id: int) -> list[dict[str, Any]]:
+        """An order's line items (built on first access), ``[]`` for an unknown order."""
+        return self.order_products.get(order_id) or []
+
+    def addresses_of(self, order_id: int) -> list[dict[str, Any]]:
+        """An order's shipping addresses (built on first access)."""
+        return self.shipping_addresses.get(order_id) or []
+
+    def touch_order(self, order_id: int, when: datetime | None = None) -> None:
+        """Bump an order's ``date_modified`` (to the clock's now by default)."""
+        with self.lock:
+            self.orders[order_id]["date_modified"] = when or self.now()
+
+    def set_order_status(self, order_id: int, status_id: int) -> None:
+        """Change an order's status like the API does: bump the date and fire the webhook."""
+        if status_id not in STATUS_LABELS:
+            raise ValueError(f"unknown status id {status_id}")
+        with self.lock:
+            order = self.orders[order_id]
+            previous = order["status_id"]
+            order["status_id"] = status_id
+            order["date_modified"] = self.now()
+        self.emit(
+            "store/order/statusUpdated",
+            {
+                "type": "order",
+                "id": order_id,
+                "status": {"previous_status_id": previous, "new_status_id": status_id},
+            },
+        )
+
+    def rename_status(self, status_id: int, label: str) -> None:
+        """Give a status a merchant label (``custom_label`` / ``custom_status``)."""
+        with self.lock:
+            if status_id not in STATUS_LABELS:
+                raise ValueError(f"unknown status id {status_id}")
+            self.status_labels[status_id] = label
+
+    def add_order(
+        self,
+        *,
+        customer_id: int | None = None,
+        status_id: int = 11,
+        line_count: int = 2,
+        when: datetime | None = None,
+    ) -> int:
+        """Create an order like a shopper's checkout would, fire ``store/order/created``.
+
+        ``customer_id`` ``None`` picks a seeded customer, ``0`` makes a guest order.
+        """
+        from bigcommerce_connect.sandbox.seed import build_order  # seed imports this module
+
+        with self.lock:
+            order_id = self.next_id("order")
+            stamp = when or self.now()
+            order = build_order(self, order_id, stamp, status_id, customer_id, line_count)
+            order["date_modified"] = stamp  # a new order was modified when it was created
+        self.emit("store/order/created", {"type": "order", "id": order_id})
+        return order_id
+
+    # -- catalog and inventory ------------------------------------------------------------
+
+    def variant_by_sku(self, sku: str) -> dict[str, Any] | None:
+        """The variant with this SKU (variant SKUs include base variants), if any."""
+        with self.lock:
+            for variant in self.variants.values():
+                if variant["sku"] == sku:
+                    return variant
+        return None
+
+    def inventory_of(self, sku: str, location_id: int = 1) -> int | None:
+        """Stock of a SKU at a location (default location 1), or ``None`` for an unknown SKU."""
+        with self.lock:
+            variant = self.variant_by_sku(sku)
+            if variant is None:
+                return None
+            return self.inventory.get((variant["id"], location_id), 0)
+
+    def product_inventory(self, product_id: int, location_id: int = 1) -> int:
+        """A product's stock: the sum of its variants' stock at the location."""
+        with self.lock:
+            return sum(
+                self.inventory.get((v["id"], location_id), 0)
+                for v in self.variants.values()
+                if v["product_id"] == product_id
+            )
+
+    def set_inventory(self, variant_id: int, quantity: int, location_id: int = 1) -> None:
+        """Set a variant's absolute stock and fire the matching inventory webhook."""
+        with self.lock:
+            variant = self.variants[variant_id]
+            product = self.products[variant["product_id"]]
+            self.inventory[(variant_id, location_id)] = quantity
+            product["date_modified"] = self.now()
+            by_variant = product["inventory_tracking"] == "variant"
+        if by_variant:
+            # SKU events carry the legacy sku_id as data.id (see the reference, section 9).
+            self.emit(
+                "store/sku/inventory/updated",
+                {
+                    "type": "sku",
+                    "id": variant["sku_id"] or variant_id,
+                    "inventory": {
+                        "product_id": product["id"],
+                        "variant_id": variant_id,
+                        "method": "absolute",
+                        "value": quantity,
+                    },
+                },
+            )
+        else:
+            self.emit(
+                "store/product/inventory/updated",
+                {
+                    "type": "product",
+                    "id": product["id"],
+                    "inventory": {
+                        "product_id": product["id"],
+                        "method": "absolute",
+                        "value": quantity,
+                    },
+                },
+            )
+
+    def money(self, value: str | int | float) -> Decimal:
+        """Helper for tests: a ``Decimal`` from a literal."""
+        return Decimal(str(value))
+
+    def shift_clock(self, delta: timedelta) -> None:
+        """Move the store clock by ``delta`` (replaces the clock with a shifted one)."""
+        base = self.clock
+
+        def shifted() -> datetime:
+            return base() + delta
+
+        self.clock = shifted
