@@ -94,8 +94,12 @@ class CustomerRepository(Protocol):
         """Create a customer; return its local id."""
         ...
 
-    def update(self, local_id: str, customer: ErpCustomer) -> None:
-        """Update a customer from a newer store record."""
+    def update(self, local_id: str, customer: ErpCustomer, *, fields: frozenset[str]) -> None:
+        """Update a customer from a newer store record.
+
+        Only ``fields`` carry values from the store (an update skips create-only rules): keep
+        every other field as the ERP has it.
+        """
         ...
 
 
@@ -106,8 +110,10 @@ class SalesOrderRepository(Protocol):
         """Create a sales order for the ERP customer ``customer_id``; return its local id."""
         ...
 
-    def update(self, local_id: str, order: ErpSalesOrder, *, customer_id: str) -> None:
-        """Update a sales order from a newer store record."""
+    def update(
+        self, local_id: str, order: ErpSalesOrder, *, customer_id: str, fields: frozenset[str]
+    ) -> None:
+        """Update a sales order from a newer store record; only ``fields`` change."""
         ...
 
 

@@ -22,7 +22,7 @@ import yaml
 from openapi_schema_validator import OAS30Validator
 
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
-from tests.sandbox.conftest import Api
+from support.sandbox_api import Api
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "current"
 

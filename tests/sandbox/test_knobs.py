@@ -11,7 +11,7 @@ import pytest
 import urllib3
 
 from bigcommerce_connect.sandbox import DriftConfig, Quota, Sandbox, SandboxConfig, run_sandbox
-from tests.sandbox.conftest import Api
+from support.sandbox_api import Api
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bigcommerce_connect.sandbox.seed import (
     CUSTOM_LINE_ORDER_ID,
     SAME_SECOND_IDS,
 )
-from tests.sandbox.conftest import Api
+from support.sandbox_api import Api
 
 
 def test_list_orders_v2_formats(api: Api) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bigcommerce_connect.sandbox import Sandbox
-from tests.sandbox.conftest import Api
+from support.sandbox_api import Api
 
 
 def _customer(n: int) -> dict[str, object]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bigcommerce_connect.sandbox import Sandbox
-from tests.sandbox.conftest import Api
+from support.sandbox_api import Api
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -43,8 +43,16 @@ class Rig:
 def catalogue_of(sb: Sandbox) -> list[ItemRef]:
     """ERP items for every SKU the sandbox sells, so order lines resolve."""
     with sb.store.locked() as store:
-        variants = [ItemRef(local_id=f"I{v['id']}", sku=v["sku"], is_variant=True) for v in store.variants.values() if v.get("sku")]
-        products = [ItemRef(local_id=f"P{p['id']}", sku=p["sku"]) for p in store.products.values() if p.get("sku")]
+        variants = [
+            ItemRef(local_id=f"I{v['id']}", sku=v["sku"], is_variant=True)
+            for v in store.variants.values()
+            if v.get("sku")
+        ]
+        products = [
+            ItemRef(local_id=f"P{p['id']}", sku=p["sku"])
+            for p in store.products.values()
+            if p.get("sku")
+        ]
     return variants + products
 
 

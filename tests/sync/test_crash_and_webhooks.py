@@ -133,4 +133,9 @@ def test_webhook_never_trusts_the_payload_it_refetches(make_rig: MakeRig) -> Non
     rig.sb.requests.clear()
     result = handler.handle({SECRET_HEADER: "s3cret"}, delivery(999_999, "zz"))
     assert result.outcome is WebhookOutcome.IGNORED
-    assert rig.sb.requests.count(method="GET", path_prefix=f"/stores/{rig.sb.store_hash}/v2/orders/999999") == 1
+    assert (
+        rig.sb.requests.count(
+            method="GET", path_prefix=f"/stores/{rig.sb.store_hash}/v2/orders/999999"
+        )
+        == 1
+    )

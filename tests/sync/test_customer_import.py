@@ -50,7 +50,9 @@ def test_existing_erp_customer_is_matched_by_email_not_duplicated(make_rig: Make
     erp = MemoryErp()
     customers = store_customers_of_default(make_rig)
     first_id, first = next(iter(customers.items()))
-    local_id = erp.customers.create(ErpCustomer(email=str(first["email"]).upper(), customer_code="OLD-1"))
+    local_id = erp.customers.create(
+        ErpCustomer(email=str(first["email"]).upper(), customer_code="OLD-1")
+    )
     rig = make_rig(erp=erp)
     rig.importer.import_customers()
     assert len(erp.customers.all()) == len(customers)
@@ -64,7 +66,11 @@ def test_b2b_sets_the_price_level_from_the_customer_group(make_rig: MakeRig) -> 
     rig = make_rig(b2b=True)
     rig.importer.import_customers()
     with rig.sb.store.locked() as store:
-        grouped = {cid: c["customer_group_id"] for cid, c in store.customers.items() if c.get("customer_group_id")}
+        grouped = {
+            cid: c["customer_group_id"]
+            for cid, c in store.customers.items()
+            if c.get("customer_group_id")
+        }
         names = {gid: g["name"] for gid, g in store.customer_groups.items()}
     assert grouped, "the seed puts some customers in groups"
     for cid, gid in grouped.items():

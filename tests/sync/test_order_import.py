@@ -13,7 +13,7 @@ from bigcommerce_connect import OrderStatus
 from bigcommerce_connect.adapters.memory import MemoryErp
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import DriftConfig
-from bigcommerce_connect.sync import ImportOptions, MissingItemPolicy, ORDER_STREAM
+from bigcommerce_connect.sync import ORDER_STREAM, ImportOptions, MissingItemPolicy
 from bigcommerce_connect.sync.options import ImportOptions as Options
 
 from .conftest import MakeRig, Rig, catalogue_of
@@ -42,7 +42,7 @@ def test_import_creates_one_erp_order_per_store_order_and_moves_each(make_rig: M
 def test_status_move_sends_exactly_the_status_id(make_rig: MakeRig) -> None:
     rig = make_rig()
     rig.importer.import_orders()
-    puts = [r for r in rig.sb.requests.records if r.method == "PUT"]
+    puts = [r for r in rig.sb.requests.records() if r.method == "PUT"]
     assert puts
     assert all(r.path.startswith("/stores/") and "/v2/orders/" in r.path for r in puts)
 
@@ -80,14 +80,16 @@ def test_money_is_exact_decimal(make_rig: MakeRig) -> None:
 def test_guest_and_marketplace_orders_get_customers_from_billing(make_rig: MakeRig) -> None:
     rig = make_rig()
     with rig.sb.store.locked() as store:
-        guests = [o for o in store.orders.values() if o["customer_id"] == 0 and o["status_id"] == AF]
+        guests = [
+            o for o in store.orders.values() if o["customer_id"] == 0 and o["status_id"] == AF
+        ]
     assert guests, "the seed has guest orders"
     rig.importer.import_orders()
     customers = rig.erp.customers.all()
     for guest in guests:
         email = guest["billing_address"]["email"]
         assert any(c.email == email for c in customers.values()), email
-    assert not any("/customers/0" in r.path for r in rig.sb.requests.records)
+    assert not any("/customers/0" in r.path for r in rig.sb.requests.records())
 
 
 def test_renamed_status_labels_resolve(make_rig: MakeRig) -> None:
@@ -115,7 +117,9 @@ def test_unicode_names_survive(make_rig: MakeRig) -> None:
             first_name="Zoë 🙂", last_name="O'Brien-שלום", email="zoe@example.com"
         )
     rig.importer.import_orders()
-    order = next(o for o, _ in rig.erp.sales_orders.all().values() if o.external_ref == f"BC{order_id}")
+    order = next(
+        o for o, _ in rig.erp.sales_orders.all().values() if o.external_ref == f"BC{order_id}"
+    )
     assert order.billing_name == "Zoë 🙂 O'Brien-שלום"
 
 
@@ -123,7 +127,9 @@ def test_order_with_120_lines_imports_every_line(make_rig: MakeRig) -> None:
     rig = make_rig()
     order_id = rig.sb.store.add_order(line_count=120)
     rig.importer.import_orders()
-    order = next(o for o, _ in rig.erp.sales_orders.all().values() if o.external_ref == f"BC{order_id}")
+    order = next(
+        o for o, _ in rig.erp.sales_orders.all().values() if o.external_ref == f"BC{order_id}"
+    )
     assert len(order.lines) == 120
 
 
@@ -146,17 +152,23 @@ def test_preview_writes_nothing_anywhere(make_rig: MakeRig) -> None:
     assert rig.erp.customers.all() == {}
     assert rig.erp.sync_state.get_cursor(ORDER_STREAM) is None
     assert rig.store_orders_in(AF) == before
-    assert not [r for r in rig.sb.requests.records if r.method != "GET"]
+    assert not [r for r in rig.sb.requests.records() if r.method != "GET"]
 
 
 def test_missing_item_is_quarantined_then_replayed(make_rig: MakeRig) -> None:
-    rig = make_rig(erp=MemoryErp(items=[]), options=Options(missing_item_policy=MissingItemPolicy.QUARANTINE))
+    rig = make_rig(
+        erp=MemoryErp(items=[]), options=Options(missing_item_policy=MissingItemPolicy.QUARANTINE)
+    )
     rig.sb.requests.clear()
     to_import = rig.store_orders_in(AF)
     report = rig.importer.import_orders()
     catalog_orders = [e.external_id for e in rig.erp.quarantine.entries("order")]
     assert report.orders_quarantined == len(catalog_orders) > 0
-    assert all(n.kind is NotificationKind.ALERT for n in report.notifications if n.code.startswith("order.import"))
+    assert all(
+        n.kind is NotificationKind.ALERT
+        for n in report.notifications
+        if n.code.startswith("order.import")
+    )
     assert all(n.recipient == "pat" for n in report.notifications)
     assert set(rig.store_orders_in(AF)) == {int(i) for i in catalog_orders}
     for item in catalogue_of(rig.sb):
@@ -172,7 +184,10 @@ def test_missing_item_warns_by_default(make_rig: MakeRig) -> None:
     rig = make_rig(erp=MemoryErp(items=[]))
     report = rig.importer.import_orders()
     assert report.orders_quarantined == 0
-    assert any(n.code == "item.sku.missing" and n.kind is NotificationKind.WARNING for n in report.notifications)
+    assert any(
+        n.code == "item.sku.missing" and n.kind is NotificationKind.WARNING
+        for n in report.notifications
+    )
 
 
 def test_a_raising_notifier_never_breaks_the_import(make_rig: MakeRig) -> None:

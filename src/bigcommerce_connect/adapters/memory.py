@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -87,6 +87,14 @@ class _Shared:
                 table.pop(key, None)
             else:
                 table[key] = previous
+
+
+R = TypeVar("R")
+
+
+def _merge(stored: R, incoming: R, fields: frozenset[str]) -> R:
+    """``stored`` with the named fields taken from ``incoming``."""
+    return attrs.evolve(stored, **{name: getattr(incoming, name) for name in fields})  # type: ignore[misc]
 
 
 class MemoryUnitOfWork:
@@ -185,12 +193,13 @@ class MemoryCustomers:
             self._shared.put(self._shared.state.customers, local_id, customer)
             return local_id
 
-    def update(self, local_id: str, customer: ErpCustomer) -> None:
-        """Replace a stored customer."""
+    def update(self, local_id: str, customer: ErpCustomer, *, fields: frozenset[str]) -> None:
+        """Change ``fields`` of a stored customer, keeping the others."""
         with self._shared.lock:
             if local_id not in self._shared.state.customers:
                 raise KeyError(f"no customer {local_id}")
-            self._shared.put(self._shared.state.customers, local_id, customer)
+            merged = _merge(self._shared.state.customers[local_id], customer, fields)
+            self._shared.put(self._shared.state.customers, local_id, merged)
 
     def get(self, local_id: str) -> ErpCustomer:
         """One customer (for tests)."""
@@ -216,12 +225,15 @@ class MemorySalesOrders:
             self._shared.put(self._shared.state.orders, local_id, (order, customer_id))
             return local_id
 
-    def update(self, local_id: str, order: ErpSalesOrder, *, customer_id: str) -> None:
-        """Replace a stored order."""
+    def update(
+        self, local_id: str, order: ErpSalesOrder, *, customer_id: str, fields: frozenset[str]
+    ) -> None:
+        """Change ``fields`` of a stored order (and its customer), keeping the others."""
         with self._shared.lock:
             if local_id not in self._shared.state.orders:
                 raise KeyError(f"no sales order {local_id}")
-            self._shared.put(self._shared.state.orders, local_id, (order, customer_id))
+            merged = _merge(self._shared.state.orders[local_id][0], order, fields)
+            self._shared.put(self._shared.state.orders, local_id, (merged, customer_id))
 
     def get(self, local_id: str) -> tuple[ErpSalesOrder, str]:
         """One order and its customer id (for tests)."""

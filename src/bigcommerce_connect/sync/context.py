@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -16,6 +16,7 @@ from bigcommerce_connect.mapping import (
     AUTOMATIC_ORDER_IMPORT,
     CompiledMapping,
     MappingStore,
+    build_record,
     compile_mapping,
 )
 from bigcommerce_connect.notifications import Notification, NotificationKind, Notifier, SafeNotifier
@@ -35,7 +36,21 @@ from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.report import RunReport
 
-__all__ = ["ErpPorts", "SyncContext"]
+__all__ = ["ErpPorts", "SyncContext", "map_record"]
+
+R = TypeVar("R")
+
+
+def map_record(
+    mapping: CompiledMapping, source: Any, record_type: type[R], *, create: bool
+) -> tuple[R, frozenset[str]]:
+    """Map ``source`` to a record, and name the fields the mapping wrote.
+
+    An update must change only those: create-only rules did not run, and the record's other
+    fields hold defaults, not store data.
+    """
+    values = mapping.apply(source, create=create)
+    return build_record(record_type, values), frozenset(values)
 
 
 @attrs.frozen(kw_only=True)

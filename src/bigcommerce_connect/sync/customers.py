@@ -17,7 +17,7 @@ from bigcommerce_connect.models import BillingAddress, Customer, structure
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError
 from bigcommerce_connect.records import ErpCustomer
-from bigcommerce_connect.sync.context import SyncContext
+from bigcommerce_connect.sync.context import SyncContext, map_record
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
 
 __all__ = ["CUSTOMER_STREAM", "CustomerImporter", "guest_source"]
@@ -128,8 +128,8 @@ class CustomerImporter:
             return binding.local_id
         with ctx.transaction():
             local_id = binding.local_id if binding else self._match_by_email(customer.email or "")
-            record = self._map(customer, create=local_id is None)
-            local_id = self._write(customer.id, local_id, record)
+            record, fields = self._map(customer, create=local_id is None)
+            local_id = self._write(customer.id, local_id, record, fields)
             self._bind(customer, local_id)
         return local_id
 
@@ -143,21 +143,29 @@ class CustomerImporter:
         if local_id is not None:
             return local_id
         source = guest_source(billing, order_id)
-        record = self.ctx.customer_mapping.apply_to(source, create=True)
+        record, fields = map_record(self.ctx.customer_mapping, source, ErpCustomer, create=True)
         code = self.ctx.settings.code
         record = attrs.evolve(record, customer_code=f"{code}G{order_id}", external_id=None)
-        return self._write(None, None, record)
+        return self._write(None, None, record, fields)
 
-    def _map(self, customer: Customer, *, create: bool) -> ErpCustomer:
-        record: ErpCustomer = self.ctx.customer_mapping.apply_to(customer, create=create)
+    def _map(self, customer: Customer, *, create: bool) -> tuple[ErpCustomer, frozenset[str]]:
+        mapping = self.ctx.customer_mapping
+        record, fields = map_record(mapping, customer, ErpCustomer, create=create)
         code = self.ctx.settings.code
         if create and code:
             record = attrs.evolve(record, customer_code=f"{code}{customer.id}")
         if self.ctx.settings.b2b and customer.customer_group_id:
             record = attrs.evolve(record, price_level=self._group_name(customer.customer_group_id))
-        return record
+            fields |= {"price_level"}
+        return record, fields
 
-    def _write(self, store_id: int | None, local_id: str | None, record: ErpCustomer) -> str | None:
+    def _write(
+        self,
+        store_id: int | None,
+        local_id: str | None,
+        record: ErpCustomer,
+        fields: frozenset[str],
+    ) -> str | None:
         ctx = self.ctx
         label = store_id if store_id is not None else record.email
         if local_id is None:
@@ -167,7 +175,7 @@ class CustomerImporter:
         ctx.report.customers_updated += 1
         ctx.report.plan(CUSTOMER, label, "update", local_id)
         if not ctx.preview:
-            ctx.ports.customers.update(local_id, record)
+            ctx.ports.customers.update(local_id, record, fields=fields)
         return local_id
 
     def _bind(self, customer: Customer, local_id: str | None) -> None:

@@ -29,7 +29,7 @@ from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
 from bigcommerce_connect.records import ErpOrderLine, ErpSalesOrder
 from bigcommerce_connect.status import OrderStatus
-from bigcommerce_connect.sync.context import SyncContext
+from bigcommerce_connect.sync.context import SyncContext, map_record
 from bigcommerce_connect.sync.customers import CustomerImporter, safe_bind
 from bigcommerce_connect.sync.options import MissingItemPolicy
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
@@ -174,7 +174,7 @@ class OrderImporter:
     def _import(self, order: Order, binding: Binding | None) -> None:
         ctx = self.ctx
         order = ctx.client.orders.with_lines(order)
-        record = self._map(order, create=binding is None)
+        record, fields = self._map(order, create=binding is None)
         with ctx.transaction():
             customer_id = self._customer_for(order)
             if binding is None:
@@ -189,7 +189,9 @@ class OrderImporter:
                 if ctx.preview:
                     return
                 local_id = binding.local_id
-                ctx.ports.sales_orders.update(local_id, record, customer_id=customer_id or "")
+                ctx.ports.sales_orders.update(
+                    local_id, record, customer_id=customer_id or "", fields=fields
+                )
             ctx.ports.bindings.bind(
                 Binding(
                     entity=ORDER,
@@ -200,14 +202,15 @@ class OrderImporter:
                 )
             )
 
-    def _map(self, order: Order, *, create: bool) -> ErpSalesOrder:
-        record: ErpSalesOrder = self.ctx.order_mapping.apply_to(order, create=create)
+    def _map(self, order: Order, *, create: bool) -> tuple[ErpSalesOrder, frozenset[str]]:
+        mapping = self.ctx.order_mapping
+        record, fields = map_record(mapping, order, ErpSalesOrder, create=create)
         code = self.ctx.settings.code
         if create and code:
             record = attrs.evolve(record, external_ref=f"{code}{order.id}")
         lines = [self._resolve_item(order, line) for line in record.lines]
         self._check_rounding(order, record)
-        return attrs.evolve(record, lines=lines)
+        return attrs.evolve(record, lines=lines), fields
 
     def _customer_for(self, order: Order) -> str | None:
         ctx = self.ctx

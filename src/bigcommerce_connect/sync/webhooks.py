@@ -80,9 +80,8 @@ class WebhookHandler:
         """Process one delivery; never raises for a bad payload (it is rejected instead)."""
         if not self._authentic(headers):
             return WebhookResult(WebhookOutcome.REJECTED, 401, "missing or wrong secret header")
-        try:
-            event = WebhookEvent.from_wire(json.loads(body))
-        except (ValueError, ModelError, TypeError):
+        event = _parse(body)
+        if event is None:
             return WebhookResult(WebhookOutcome.REJECTED, 400, "not a webhook payload")
         receipts = self.orders.ctx.ports.webhook_receipts
         if event.hash and receipts is not None and receipts.has_seen(event.hash):
@@ -121,6 +120,24 @@ class WebhookHandler:
     def _customer(self, customer_id: int) -> WebhookResult:
         self.customers.import_by_ids([customer_id])
         return WebhookResult(WebhookOutcome.PROCESSED, 200, f"customer {customer_id}")
+
+
+def _parse(body: bytes) -> WebhookEvent | None:
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        return None
+    shaped = (
+        isinstance(raw, dict)
+        and isinstance(raw.get("scope"), str)
+        and isinstance(raw.get("data"), dict)
+    )
+    if not shaped:
+        return None
+    try:
+        return WebhookEvent.from_wire(raw)
+    except (ModelError, TypeError, ValueError):
+        return None
 
 
 def ensure_webhooks(

@@ -96,14 +96,20 @@ class AdapterContract:
         assert [c.local_id for c in erp.customers.find_by_email("zoë@example.com")] == [local_id]
         assert erp.customers.find_by_email("nobody@example.com") == []
         assert erp.customers.find_by_email("") == []
-        erp.customers.update(local_id, ErpCustomer(email="new@example.com"))
+        erp.customers.update(
+            local_id, ErpCustomer(email="new@example.com"), fields=frozenset({"email"})
+        )
         assert [c.local_id for c in erp.customers.find_by_email("new@example.com")] == [local_id]
+        # Fields the update did not name keep their value.
+        assert erp.customers.find_by_email("new@example.com")[0].name == "Zoë"
 
     def test_sales_orders_create_and_update(self, erp: Any) -> None:
         first = erp.sales_orders.create(_order("1"), customer_id="C1")
         second = erp.sales_orders.create(_order("2"), customer_id="C1")
         assert first != second
-        erp.sales_orders.update(first, _order("1b"), customer_id="C2")
+        erp.sales_orders.update(
+            first, _order("1b"), customer_id="C2", fields=frozenset({"external_ref"})
+        )
 
     def test_items_by_sku_variants_first(self, erp: Any) -> None:
         found = erp.items.find_by_sku("SKU-1")
