@@ -136,9 +136,11 @@ def test_webhooks_create_list_reactivate(client: BigCommerceClient) -> None:
 
 
 def test_wrong_token_is_an_authentication_error(sb: Sandbox) -> None:
-    with BigCommerceClient(sb.api_path, "wrong", allow_insecure_host=True) as bad:
-        with pytest.raises(AuthenticationError) as caught:
-            list(bad.orders.iter(limit=1))
+    with (
+        BigCommerceClient(sb.api_path, "wrong", allow_insecure_host=True) as bad,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        list(bad.orders.iter(limit=1))
     assert "wrong" not in str(caught.value)
 
 
@@ -194,13 +196,15 @@ def test_quota_is_paced_without_429s() -> None:
         clock["now"] += seconds
         time.sleep(0)  # the sandbox's window runs on real time; pacing is what we check
 
-    with run_sandbox(SandboxConfig(seed=2, orders=10, quota=(20, 60))) as sandbox:
-        with BigCommerceClient(
+    with (
+        run_sandbox(SandboxConfig(seed=2, orders=10, quota=(20, 60))) as sandbox,
+        BigCommerceClient(
             sandbox.api_path, sandbox.access_token, allow_insecure_host=True, sleep=sleep
-        ) as paced:
-            for _ in range(15):
-                paced.orders.count()
-            assert sandbox.requests.count(status=429) == 0
-            snapshot = paced.governor.snapshot()
-            assert snapshot.quota == 20
-            assert snapshot.left is not None
+        ) as paced,
+    ):
+        for _ in range(15):
+            paced.orders.count()
+        assert sandbox.requests.count(status=429) == 0
+        snapshot = paced.governor.snapshot()
+        assert snapshot.quota == 20
+        assert snapshot.left is not None
