@@ -26,6 +26,7 @@ __all__ = [
     "BindingConflictError",
     "BindingRepository",
     "Clock",
+    "CreditLimits",
     "CustomerRepository",
     "ItemLookup",
     "ItemRef",
@@ -210,6 +211,14 @@ class WebhookReceipts(Protocol):
 
     def record(self, payload_hash: str) -> None:
         """Remember that the event with this payload hash was processed."""
+        ...
+
+
+class CreditLimits(Protocol):
+    """Optional: what an ERP customer may still buy on credit (for credit-limit warnings)."""
+
+    def available_credit(self, local_id: str) -> Decimal | None:
+        """Credit left for the customer; None when the customer has no limit."""
         ...
 
 

@@ -163,6 +163,9 @@ class ErpSalesOrder:
         notes: the customer's message.
         staff_notes: internal notes.
         order_source: ``www``, ``external``, ``manual``...
+        external_source: where an outside channel's order came from (``ebay``, ``M-MIG``...).
+        external_order_id: the outside channel's own order id (``external_id``).
+        ebay_order_id: the eBay order id of an eBay order (``"0"`` on other orders).
         billing_name: name on the invoice.
         billing_address: billing address.
         shipping_name: name on the delivery, built with *Add Shipping Name*.
@@ -193,6 +196,9 @@ class ErpSalesOrder:
     notes: str = ""
     staff_notes: str = ""
     order_source: str = ""
+    external_source: str = ""
+    external_order_id: str = ""
+    ebay_order_id: str = ""
     billing_name: str = ""
     billing_address: ErpAddress | None = None
     shipping_name: str = ""

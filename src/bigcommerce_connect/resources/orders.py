@@ -38,7 +38,7 @@ def _check_sort(sort: str) -> str:
 class OrdersResource(Resource):
     """``/v2/orders`` and its sub-resources. The collection DELETE is deliberately absent."""
 
-    def pages(
+    def wire_pages(
         self,
         *,
         status_id: int | None = None,
@@ -50,8 +50,8 @@ class OrdersResource(Resource):
         sort: str = "id:asc",
         embed_lines: bool = True,
         limit: int = 250,
-    ) -> Iterator[list[Order]]:
-        """Lazily yield pages of orders, sorted stably (by id unless told otherwise)."""
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Lazily yield pages of orders as the API sent them (plain dicts), sorted stably."""
         params: dict[str, Any] = without_none(
             {
                 "status_id": status_id,
@@ -65,7 +65,11 @@ class OrdersResource(Resource):
         )
         if embed_lines:
             params.update(EMBED_LINES)
-        for page in self._client.pages_v2("orders", params, limit=limit):
+        yield from self._client.pages_v2("orders", params, limit=limit)
+
+    def pages(self, **filters: Any) -> Iterator[list[Order]]:
+        """Lazily yield pages of typed orders (filters as :meth:`wire_pages`)."""
+        for page in self.wire_pages(**filters):
             yield [Order.from_wire(item) for item in page]
 
     def iter(self, **filters: Any) -> Iterator[Order]:

@@ -23,6 +23,7 @@ from bigcommerce_connect.notifications import Notification, NotificationKind, No
 from bigcommerce_connect.ports import (
     BindingRepository,
     Clock,
+    CreditLimits,
     CustomerRepository,
     ItemLookup,
     QuarantineRepository,
@@ -69,6 +70,7 @@ class ErpPorts:
     mappings: MappingStore
     clock: Clock
     webhook_receipts: WebhookReceipts | None = None
+    credit_limits: CreditLimits | None = None
 
     @classmethod
     def from_erp(cls, erp: Any, *, mappings: MappingStore, clock: Clock) -> ErpPorts:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -85,18 +85,18 @@ class OrderImporter:
         get_status, _ = self.statuses
         unfinished: list[datetime] = []
         for page in self._pages(get_status, window):
-            unfinished.extend(self.process_page(page))
+            unfinished.extend(self.process_page(self._typed(page)))
         if not ctx.preview:
             cursor = min([window.end, *unfinished])
             ctx.ports.sync_state.set_cursor(ORDER_STREAM, cursor)
             ctx.report.cursor = cursor
         return window
 
-    def _pages(self, status_id: int, window: SyncWindow) -> Iterator[list[Order]]:
+    def _pages(self, status_id: int, window: SyncWindow) -> Iterator[list[dict[str, Any]]]:
         limit = self.ctx.options.page_size
         after_id = 0
         while True:
-            pages = self.ctx.client.orders.pages(
+            pages = self.ctx.client.orders.wire_pages(
                 status_id=status_id,
                 min_date_modified=window.start,
                 max_date_modified=window.end,
@@ -110,7 +110,17 @@ class OrderImporter:
             yield page
             if len(page) < limit:
                 return
-            after_id = max(order.id for order in page)
+            after_id = max(_wire_id(item) for item in page)
+
+    def _typed(self, page: list[dict[str, Any]]) -> list[Order]:
+        # One order the SDK cannot read must not block its page: quarantine it, go on.
+        orders = []
+        for item in page:
+            try:
+                orders.append(Order.from_wire(item))
+            except ModelError as error:
+                self._quarantine_wire(item, error)
+        return orders
 
     def process_page(self, orders: list[Order]) -> list[datetime]:
         """Import a page of orders, then move their statuses; return unfinished orders' times."""
@@ -177,6 +187,7 @@ class OrderImporter:
         record, fields = self._map(order, create=binding is None)
         with ctx.transaction():
             customer_id = self._customer_for(order)
+            self._check_credit(order, customer_id, record)
             if binding is None:
                 ctx.report.orders_imported += 1
                 ctx.report.plan(ORDER, order.id, "create", record.customer_lookup)
@@ -245,6 +256,21 @@ class OrderImporter:
         self._check_stock(order, line, chosen)
         return attrs.evolve(line, item_id=chosen.local_id)
 
+    def _check_credit(self, order: Order, customer_id: str | None, record: ErpSalesOrder) -> None:
+        limits = self.ctx.ports.credit_limits
+        if limits is None or customer_id is None or record.total is None:
+            return
+        available = limits.available_credit(customer_id)
+        if available is not None and record.total > available:
+            self.ctx.notify(
+                NotificationKind.WARNING,
+                "customer.credit.exceeded",
+                f"order {order.id}: {record.total} exceeds the {available} credit left to "
+                f"customer {customer_id}",
+                entity=ORDER,
+                external_id=str(order.id),
+            )
+
     def _check_stock(self, order: Order, line: ErpOrderLine, item: ItemRef) -> None:
         if item.available is None or line.quantity is None or line.quantity <= item.available:
             return
@@ -288,17 +314,23 @@ class OrderImporter:
             )
 
     def _quarantine(self, order: Order, error: Exception) -> None:
+        self._quarantine_wire(_json_payload(order), error, order_id=order.id)
+
+    def _quarantine_wire(
+        self, payload: dict[str, Any], error: Exception, order_id: int | None = None
+    ) -> None:
         ctx = self.ctx
+        order_id = order_id if order_id is not None else _wire_id(payload)
         code = getattr(error, "code", None) or type(error).__name__
         reason = str(error)[:500]
         ctx.report.orders_quarantined += 1
-        ctx.report.plan(ORDER, order.id, "quarantine", reason)
+        ctx.report.plan(ORDER, order_id, "quarantine", reason)
         ctx.notify(
             NotificationKind.ALERT,
             f"order.import.{code}",
-            f"order {order.id} was not imported: {reason}",
+            f"order {order_id} was not imported: {reason}",
             entity=ORDER,
-            external_id=str(order.id),
+            external_id=str(order_id),
             request_id=getattr(error, "request_id", None),
         )
         if ctx.preview:
@@ -307,10 +339,10 @@ class OrderImporter:
         ctx.ports.quarantine.put(
             QuarantineEntry(
                 entity=ORDER,
-                external_id=str(order.id),
+                external_id=str(order_id),
                 code=str(code),
                 reason=reason,
-                payload=_json_payload(order),
+                payload=payload,
                 first_failed=now,
                 last_failed=now,
             )
@@ -365,6 +397,11 @@ class OrderImporter:
                 self.move_statuses([order])
 
 
-def _json_payload(order: Order) -> dict[str, object]:
+def _json_payload(order: Order) -> dict[str, Any]:
     data = unstructure(order)
     return data if isinstance(data, dict) else {"id": order.id}
+
+
+def _wire_id(item: dict[str, Any]) -> int:
+    value = item.get("id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
