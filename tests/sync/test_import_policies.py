@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import attrs
 
-from bigcommerce_connect import OrderStatus
+from bigcommerce_connect import OrderStatus, ServerError
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sync import ORDER_STREAM, dashboard, ensure_webhooks
 
@@ -44,8 +44,16 @@ def test_a_failed_run_does_not_move_the_cursor(make_rig: MakeRig) -> None:
 def test_a_failed_status_move_keeps_the_order_for_the_next_run(make_rig: MakeRig) -> None:
     rig = make_rig()
     to_import = rig.store_orders_in(AF)
-    rig.sb.knobs.fail_next("500", n=4, path_prefix=f"/v2/orders/{to_import[0]}")
+    real_set_status = rig.client.orders.set_status
+
+    def failing_for_first(order_id: int, status_id: int) -> object:
+        if order_id == to_import[0]:
+            raise ServerError(method="PUT", path=f"v2/orders/{order_id}", status=503)
+        return real_set_status(order_id, status_id)
+
+    rig.client.orders.set_status = failing_for_first  # type: ignore[method-assign,assignment]
     first = rig.importer.import_orders()
+    rig.client.orders.set_status = real_set_status  # type: ignore[method-assign]
     assert first.status_moves_failed == 1
     assert first.orders_imported == len(to_import)
     cursor = rig.erp.sync_state.get_cursor(ORDER_STREAM)
