@@ -7,6 +7,7 @@ from bigcommerce_connect.sync.importer import LockedError, StoreImporter
 from bigcommerce_connect.sync.options import ImportOptions, MissingItemPolicy
 from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter, OrderImportError
 from bigcommerce_connect.sync.report import PlannedAction, RunReport
+from bigcommerce_connect.sync.runner import InventoryStep, SyncRunner
 from bigcommerce_connect.sync.webhooks import (
     DEFAULT_SCOPES,
     SECRET_HEADER,
@@ -26,6 +27,7 @@ __all__ = [
     "Dashboard",
     "ErpPorts",
     "ImportOptions",
+    "InventoryStep",
     "LockedError",
     "MissingItemPolicy",
     "OrderImportError",
@@ -34,6 +36,7 @@ __all__ = [
     "RunReport",
     "StoreImporter",
     "SyncContext",
+    "SyncRunner",
     "SyncWindow",
     "WebhookHandler",
     "WebhookOutcome",

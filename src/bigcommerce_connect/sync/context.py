@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -99,6 +99,12 @@ class SyncContext:
         self.notifier = SafeNotifier(
             ports.notifier, recipient=settings.notify_to, store=self.report.store
         )
+        self.progress: Callable[[str, RunReport], None] | None = None
+
+    def tick(self, stage: str) -> None:
+        """Tell the host's progress display where the run is (after each page)."""
+        if self.progress is not None:
+            self.progress(stage, self.report)
 
     @property
     def preview(self) -> bool:

@@ -69,6 +69,7 @@ class CustomerImporter:
         window = window_for(ctx, CUSTOMER_STREAM)
         for customer in self._changed(window):
             self.import_customer(customer)
+        ctx.tick("customers")
         if not ctx.preview:
             ctx.ports.sync_state.set_cursor(CUSTOMER_STREAM, window.end)
         return window

@@ -44,11 +44,14 @@ class StoreImporter:
         settings: StoreSettings,
         ports: ErpPorts,
         options: ImportOptions | None = None,
+        *,
+        progress: Callable[[str, RunReport], None] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.ports = ports
         self.options = options or ImportOptions()
+        self.progress = progress
         self._owner = uuid.uuid4().hex
 
     def context(self, *, preview: bool = False) -> SyncContext:
@@ -56,15 +59,16 @@ class StoreImporter:
         ctx = SyncContext(self.client, self.settings, self.ports, self.options)
         ctx.report.preview = preview
         ctx.report.started_at = ctx.now()
+        ctx.progress = self.progress
         return ctx
 
     def import_customers(self, *, preview: bool = False) -> RunReport:
         """New and changed customers since the cursor."""
-        return self._run(lambda ctx: CustomerImporter(ctx).run(), preview=preview)
+        return self.run(lambda ctx: CustomerImporter(ctx).run(), preview=preview)
 
     def import_orders(self, *, preview: bool = False) -> RunReport:
         """Orders in the "get" status: import, then move each to the "set" status."""
-        return self._run(lambda ctx: OrderImporter(ctx).run(), preview=preview)
+        return self.run(lambda ctx: OrderImporter(ctx).run(), preview=preview)
 
     def import_all(self, *, preview: bool = False) -> RunReport:
         """Customers, then orders: one "auto import" cycle's import part."""
@@ -74,11 +78,11 @@ class StoreImporter:
             customers.run()
             OrderImporter(ctx, customers).run()
 
-        return self._run(both, preview=preview)
+        return self.run(both, preview=preview)
 
     def retry_quarantine(self) -> RunReport:
         """Fetch and import every quarantined order again."""
-        return self._run(lambda ctx: OrderImporter(ctx).retry_quarantine(), preview=False)
+        return self.run(lambda ctx: OrderImporter(ctx).retry_quarantine(), preview=False)
 
     def webhook_handler(self, secret: str, *, secret_header: str = SECRET_HEADER) -> WebhookHandler:
         """A handler for this store's webhook deliveries (see :mod:`.webhooks`)."""
@@ -86,7 +90,12 @@ class StoreImporter:
             OrderImporter(self.context()), secret=secret, secret_header=secret_header
         )
 
-    def _run(self, job: Callable[[SyncContext], object], *, preview: bool) -> RunReport:
+    def run(self, job: Callable[[SyncContext], object], *, preview: bool = False) -> RunReport:
+        """Run ``job`` under the store lock with a fresh context; return its report.
+
+        A store failure (after the client's retries) ends the job, is reported and notified,
+        and leaves every cursor where it was.
+        """
         ctx = self.context(preview=preview)
         calls_before = self.client.api_calls
         started = time.monotonic()

@@ -86,6 +86,7 @@ class OrderImporter:
         unfinished: list[datetime] = []
         for page in self._pages(get_status, window):
             unfinished.extend(self.process_page(self._typed(page)))
+            ctx.tick("orders")
         if not ctx.preview:
             cursor = min([window.end, *unfinished])
             ctx.ports.sync_state.set_cursor(ORDER_STREAM, cursor)

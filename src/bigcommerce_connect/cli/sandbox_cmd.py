@@ -1,18 +1,14 @@
-"""The ``bigcommerce-connect`` command line: a thin layer over the library.
-
-Exit codes: 0 ok, 1 the job failed, 2 usage error (argparse's own).
-"""
+"""``bigcommerce-connect sandbox``: the local store, with the fixed flags tools script."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 
-from bigcommerce_connect._version import __version__
+from bigcommerce_connect.cli.common import Subparsers
 
 
-def _add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers) -> None:
+    """Register ``sandbox``."""
     # The flags below are a fixed contract: tools script them.
     parser = subparsers.add_parser(
         "sandbox",
@@ -46,31 +42,3 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     from bigcommerce_connect.sandbox.cli import run_sandbox_command
 
     return run_sandbox_command(args)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="bigcommerce-connect",
-        description="Connect an ERP to a BigCommerce store.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_sandbox_parser(subparsers)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``bigcommerce-connect`` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return 2
-    result: int = handler(args)
-    return result
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The ``bigcommerce-connect`` command line: a thin layer over the library.
+
+Exit codes: 0 ok, 1 the job failed, 2 usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bigcommerce_connect._version import __version__
+from bigcommerce_connect.cli import (
+    check_cmd,
+    demo_cmd,
+    info_cmd,
+    sandbox_cmd,
+    sync_cmd,
+)
+from bigcommerce_connect.cli.common import CliError
+from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.mapping import MappingError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="bigcommerce-connect",
+        description="Connect an ERP to a BigCommerce store.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo_cmd.add_parser(subparsers)
+    sandbox_cmd.add_parser(subparsers)
+    check_cmd.add_parser(subparsers)
+    sync_cmd.add_parser(subparsers)
+    info_cmd.add_parsers(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bigcommerce-connect`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        result: int = handler(args)
+    except (CliError, BigCommerceError, MappingError) as error:
+        sys.stderr.write(f"bigcommerce-connect {args.command}: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

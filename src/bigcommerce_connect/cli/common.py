@@ -1,0 +1,98 @@
+"""Shared CLI plumbing: settings from a file, flags and the environment; the local ERP."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TextIO, TypeAlias
+
+from bigcommerce_connect.settings import SettingsError, StoreSettings
+
+__all__ = ["TOKEN_ENV", "CliError", "Subparsers", "add_store_flags", "load_settings"]
+
+if TYPE_CHECKING:
+    # argparse has no public name for what add_subparsers returns.
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
+TOKEN_ENV: Final = "BIGCOMMERCE_API_TOKEN"  # noqa: S105 - a variable name, not a token
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 1."""
+
+
+def add_store_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags that say which store to talk to. The token never comes from a flag."""
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="store settings as TOML or JSON (api_path, api_token, statuses, mappings ...)",
+    )
+    parser.add_argument("--api-path", help="the API path as the control panel shows it")
+    parser.add_argument(
+        "--allow-insecure-host",
+        action="store_true",
+        help="allow plain http on loopback and non-BigCommerce hosts (a local sandbox)",
+    )
+    parser.epilog = (
+        f"The API token comes from the settings file or the {TOKEN_ENV} environment "
+        "variable, never from a flag (flags end up in shell history and process lists)."
+    )
+
+
+def _read_settings_file(path: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read the settings file {path}: {error.strerror}") from None
+    if file.suffix.lower() == ".toml":
+        return _parse_toml(text, path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(f"{path} is not valid JSON (line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise CliError(f"{path} must hold an object of settings")
+    return data
+
+
+def _parse_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: no TOML reader in the standard library
+        raise CliError(f"{path}: TOML settings need Python 3.11+; use JSON instead") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CliError(f"{path} is not valid TOML: {error}") from None
+    return data
+
+
+def load_settings(args: argparse.Namespace) -> StoreSettings:
+    """Settings from ``--settings``, overridden by flags; the token from the file or env."""
+    data: dict[str, Any] = _read_settings_file(args.settings) if args.settings else {}
+    if args.api_path:
+        data["api_path"] = args.api_path
+    if args.allow_insecure_host:
+        data["allow_insecure_host"] = True
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        data["api_token"] = token
+    if "api_path" not in data:
+        raise CliError("no API path: give --api-path or a settings file with api_path")
+    if not data.get("api_token"):
+        raise CliError(f"no API token: set {TOKEN_ENV} or put api_token in the settings file")
+    try:
+        return StoreSettings.from_dict(data)
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+
+
+def is_terminal(stream: TextIO = sys.stdout) -> bool:
+    """Whether ``stream`` is an interactive terminal (progress lines only go there)."""
+    return stream.isatty()

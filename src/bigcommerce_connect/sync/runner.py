@@ -1,0 +1,74 @@
+"""One "auto import" cycle for a store: customers, orders with status moves, inventory push.
+
+The runner is what a scheduler calls — cron, a thread, or a job-queue task (Celery, RQ). It is
+safe to call from several places at once: every cycle takes the store's lock without waiting,
+so a second runner on the same store reports ``locked`` and does nothing, and bindings keep
+each store record to one ERP record even if a host's lock were to fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.sync.context import ErpPorts, SyncContext
+from bigcommerce_connect.sync.customers import CustomerImporter
+from bigcommerce_connect.sync.importer import StoreImporter
+from bigcommerce_connect.sync.options import ImportOptions
+from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter
+from bigcommerce_connect.sync.report import RunReport
+
+__all__ = ["InventoryStep", "SyncRunner"]
+
+#: Pushes ERP stock to the store inside a cycle; returns how many items it pushed.
+InventoryStep = Callable[[SyncContext], int]
+
+
+class SyncRunner:
+    """Runs cycles for one store as its settings say.
+
+    ``run_cycle`` is the scheduled "auto import": it does nothing while the settings'
+    ``auto_import`` is off. ``run_now`` is the batch on demand and always runs. After a
+    successful cycle the settings' ``last_update`` holds the orders cursor (persist the
+    settings if the host keeps them).
+    """
+
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        settings: StoreSettings,
+        ports: ErpPorts,
+        options: ImportOptions | None = None,
+        *,
+        inventory: InventoryStep | None = None,
+        progress: Callable[[str, RunReport], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.importer = StoreImporter(client, settings, ports, options, progress=progress)
+        self.inventory = inventory
+
+    def run_cycle(self, *, preview: bool = False) -> RunReport:
+        """The scheduled cycle: skipped (and reported so) while auto import is off."""
+        if not self.settings.auto_import:
+            report = self.importer.context(preview=preview).report
+            report.errors.append("auto import is off in the store settings; nothing was done")
+            return report
+        return self.run_now(preview=preview)
+
+    def run_now(self, *, preview: bool = False) -> RunReport:
+        """One full cycle now: customers, orders (with status moves), then inventory."""
+        report = self.importer.run(self._cycle, preview=preview)
+        cursor = self.importer.ports.sync_state.get_cursor(ORDER_STREAM)
+        if not report.failed and not preview and cursor is not None:
+            self.settings.last_update = cursor
+        return report
+
+    def _cycle(self, ctx: SyncContext) -> None:
+        customers = CustomerImporter(ctx)
+        customers.run()
+        OrderImporter(ctx, customers).run()
+        if self.inventory is not None:
+            pushed = self.inventory(ctx)
+            ctx.report.inventory_pushed += pushed
+            ctx.tick("inventory")

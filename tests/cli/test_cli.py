@@ -1,0 +1,151 @@
+"""The command line: sync, check, statuses, categories, mappings and demo, end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bigcommerce_connect.cli import main
+from bigcommerce_connect.cli.common import TOKEN_ENV
+from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+
+REPORT_KEYS = {
+    "customers_created",
+    "customers_updated",
+    "orders_imported",
+    "orders_skipped",
+    "orders_quarantined",
+    "statuses_moved",
+    "api_calls",
+}
+
+
+@pytest.fixture
+def sb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    with run_sandbox(SandboxConfig(seed=4, orders=60, customers=15, products=10)) as sandbox:
+        monkeypatch.setenv(TOKEN_ENV, sandbox.access_token)
+        yield sandbox
+
+
+def store_flags(sb: Sandbox) -> list[str]:
+    return ["--api-path", sb.api_path, "--allow-insecure-host"]
+
+
+def test_sync_json_report_then_nothing_doubled(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "erp.db")
+    assert main(["sync", *store_flags(sb), "--db", db, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert set(first) >= REPORT_KEYS
+    assert first["orders_imported"] > 0
+    assert first["statuses_moved"] == first["orders_imported"]
+    assert main(["sync", *store_flags(sb), "--db", db, "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["orders_imported"] == 0
+
+
+def test_dry_run_writes_nothing(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "erp.db")
+    assert main(["sync", *store_flags(sb), "--db", db, "--dry-run", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["preview"] is True
+    assert report["orders_imported"] > 0
+    assert sb.requests.count(method="PUT") == 0
+
+
+def test_settings_file_and_token_from_the_environment(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "store.toml"
+    settings.write_text(
+        f'api_path = "{sb.api_path}"\nallow_insecure_host = true\ncode = "WEB"\n', "utf-8"
+    )
+    assert (
+        main(["sync", "--settings", str(settings), "--db", str(tmp_path / "e.db"), "--json"]) == 0
+    )
+    assert json.loads(capsys.readouterr().out)["orders_imported"] > 0
+
+
+def test_missing_token_is_a_clear_error(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV)
+    assert main(["sync", *store_flags(sb)]) == 1
+    assert TOKEN_ENV in capsys.readouterr().err
+
+
+def test_token_flag_does_not_exist(sb: Sandbox) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["sync", *store_flags(sb), "--api-token", "x"])
+    assert caught.value.code == 2
+
+
+def test_check_passes_against_the_sandbox(sb: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", *store_flags(sb)]) == 0
+    out = capsys.readouterr().out
+    assert "All checks passed" in out
+    assert sb.access_token not in out
+
+
+def test_check_explains_a_wrong_token(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "not-the-token")
+    assert main(["check", *store_flags(sb)]) == 1
+    out = capsys.readouterr().out
+    assert "token was refused" in out
+    assert "not-the-token" not in out
+
+
+def test_check_refuses_plain_http_without_the_flag(
+    sb: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--api-path", sb.api_path]) == 1
+    assert "unencrypted" in capsys.readouterr().err
+
+
+def test_statuses_show_renamed_labels(sb: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sb.store.rename_status(11, "Ready to Pick")
+    assert main(["statuses", *store_flags(sb)]) == 0
+    out = capsys.readouterr().out
+    assert "Ready to Pick" in out
+    assert "Awaiting Fulfillment" in out
+
+
+def test_categories_tree(sb: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["categories", *store_flags(sb)]) == 0
+    with sb.store.locked() as store:
+        some = next(iter(store.categories.values()))["name"]
+    assert some in capsys.readouterr().out
+
+
+def test_mappings_list_show_save_as(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "erp.db")
+    assert main(["mappings", "--db", db, "list"]) == 0
+    assert "automatic:order_import" in capsys.readouterr().out
+    assert main(["mappings", "--db", db, "save-as", "automatic:order_import", "MyBCOrders"]) == 0
+    capsys.readouterr()
+    assert main(["mappings", "--db", db, "show", "MyBCOrders"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["name"] == "MyBCOrders"
+    assert (tmp_path / "mappings" / "MyBCOrders.json").exists()
+    assert main(["mappings", "--db", db, "show", "nope"]) == 1
+
+
+def test_demo_runs_a_full_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--orders", "80", "--db", str(tmp_path / "demo.db")]) == 0
+    out = capsys.readouterr().out
+    assert "orders" in out
+    assert "to fulfill" in out
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "demo" in capsys.readouterr().err
