@@ -245,13 +245,12 @@ class OrderImporter:
             return self._missing_item(order, line)
         chosen = refs[0]
         if len(refs) > 1:
-            self.ctx.notify(
+            self._tell(
+                order.id,
                 NotificationKind.ELECTION,
                 "item.sku.several",
                 f"order {order.id}: {len(refs)} ERP items have SKU {line.item_code}; "
                 f"chose {chosen.local_id}",
-                entity=ORDER,
-                external_id=str(order.id),
                 details={"candidates": [ref.local_id for ref in refs]},
             )
         self._check_stock(order, line, chosen)
@@ -263,37 +262,34 @@ class OrderImporter:
             return
         available = limits.available_credit(customer_id)
         if available is not None and record.total > available:
-            self.ctx.notify(
+            self._tell(
+                order.id,
                 NotificationKind.WARNING,
                 "customer.credit.exceeded",
                 f"order {order.id}: {record.total} exceeds the {available} credit left to "
                 f"customer {customer_id}",
-                entity=ORDER,
-                external_id=str(order.id),
             )
 
     def _check_stock(self, order: Order, line: ErpOrderLine, item: ItemRef) -> None:
         if item.available is None or line.quantity is None or line.quantity <= item.available:
             return
-        self.ctx.notify(
+        self._tell(
+            order.id,
             NotificationKind.WARNING,
             "item.stock.short",
             f"order {order.id}: {line.quantity} of {line.item_code} ordered, "
             f"{item.available} in stock",
-            entity=ORDER,
-            external_id=str(order.id),
         )
 
     def _missing_item(self, order: Order, line: ErpOrderLine) -> ErpOrderLine:
         message = f"order {order.id}: no ERP item has SKU {line.item_code}"
         if self.ctx.options.missing_item_policy is MissingItemPolicy.QUARANTINE:
             raise OrderImportError("item.sku.missing", message)
-        self.ctx.notify(
+        self._tell(
+            order.id,
             NotificationKind.WARNING,
             "item.sku.missing",
             message,
-            entity=ORDER,
-            external_id=str(order.id),
         )
         return line
 
@@ -306,12 +302,11 @@ class OrderImporter:
         expected -= (record.discount or 0) + (record.coupon_discount or 0)
         difference = abs(expected - record.total)
         if Decimal(0) < difference <= Decimal(self.ctx.options.rounding_tolerance):
-            self.ctx.notify(
+            self._tell(
+                order.id,
                 NotificationKind.WARNING,
                 "order.rounding",
                 f"order {order.id}: lines add up to {expected}, the total is {record.total}",
-                entity=ORDER,
-                external_id=str(order.id),
             )
 
     def _quarantine(self, order: Order, error: Exception) -> None:
@@ -326,12 +321,11 @@ class OrderImporter:
         reason = str(error)[:500]
         ctx.report.orders_quarantined += 1
         ctx.report.plan(ORDER, order_id, "quarantine", reason)
-        ctx.notify(
+        self._tell(
+            order_id,
             NotificationKind.ALERT,
             f"order.import.{code}",
             f"order {order_id} was not imported: {reason}",
-            entity=ORDER,
-            external_id=str(order_id),
             request_id=getattr(error, "request_id", None),
         )
         if ctx.preview:
@@ -348,6 +342,12 @@ class OrderImporter:
                 last_failed=now,
             )
         )
+
+    def _tell(
+        self, order_id: int, kind: NotificationKind, code: str, message: str, **extra: Any
+    ) -> None:
+        """A notification about one store order."""
+        self.ctx.notify(kind, code, message, entity=ORDER, external_id=str(order_id), **extra)
 
     # -- status moves ----------------------------------------------------------------------
 
@@ -371,12 +371,11 @@ class OrderImporter:
         try:
             self.ctx.client.orders.set_status(order.id, set_status)
         except BigCommerceError as error:
-            self.ctx.notify(
+            self._tell(
+                order.id,
                 NotificationKind.ERROR,
                 f"order.status.{getattr(error, 'code', 'error')}",
                 f"order {order.id} was imported but its status could not be set: {error}",
-                entity=ORDER,
-                external_id=str(order.id),
                 request_id=getattr(error, "request_id", None),
             )
             return False
