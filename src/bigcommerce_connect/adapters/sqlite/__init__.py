@@ -82,6 +82,8 @@ class SqliteErp:
         busy_timeout: float = 30.0,
         clock: Clock | None = None,
     ) -> None:
+        if lock_lease <= timedelta(0):
+            raise ValueError("a lock lease must be positive")
         now = clock.now if clock is not None else system_now
         self.database = Database(path, busy_timeout=busy_timeout)
         db = self.database
