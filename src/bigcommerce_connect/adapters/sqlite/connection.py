@@ -26,10 +26,18 @@ __all__ = ["Database"]
 Row = tuple[Any, ...]
 
 
+# Upserts (INSERT ... ON CONFLICT DO UPDATE) arrived in SQLite 3.24 (2018).
+MINIMUM_SQLITE = (3, 24, 0)
+
+
 class Database:
     """A migrated SQLite database behind one lock-guarded connection."""
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
+        if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+            raise RuntimeError(
+                f"SQLite {sqlite3.sqlite_version} is too old for SqliteErp (needs 3.24 or newer)"
+            )
         self.path = os.fspath(path)
         # isolation_level=None: the sqlite3 module opens no transactions of its own; every
         # statement outside transaction() commits by itself (Python 3.10 has no autocommit=).
@@ -47,7 +55,9 @@ class Database:
 
     def _configure(self, busy_timeout: float) -> None:
         connection = self._connection
+        # connect(timeout=) already sets it; say it explicitly so the intent is visible.
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # No foreign keys yet; on so that a later migration's references are enforced.
         connection.execute("PRAGMA foreign_keys = ON")
         # WAL is a property of the file, kept once set; an in-memory database stays "memory".
         connection.execute("PRAGMA journal_mode = WAL")
