@@ -1,0 +1,121 @@
+"""SQLite storage for every port: the embedded default for small real users.
+
+:class:`SqliteErp` keeps bindings, customers, sales orders, items, cursors, the quarantine,
+locks, webhook receipts and notifications in one SQLite file (standard library ``sqlite3``)::
+
+    with SqliteErp("erp.db", items=catalogue) as erp:
+        ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+        StoreImporter(client, settings, ports).import_orders()
+
+* The schema is created on first use and migrated forward on open
+  (:mod:`~bigcommerce_connect.adapters.sqlite.schema`); a file from a newer SDK is refused
+  with :class:`SchemaVersionError`.
+* WAL journal, ``busy_timeout`` (another process's write waits instead of failing),
+  ``foreign_keys=ON``.
+* The unit of work is a ``BEGIN IMMEDIATE`` transaction; nested blocks join it.
+* One connection per :class:`SqliteErp`, shared by its threads under a re-entrant lock (see
+  :mod:`~bigcommerce_connect.adapters.sqlite.connection`); open one ``SqliteErp`` per process.
+* The store lock is a leased row, exclusive across threads and processes
+  (:mod:`~bigcommerce_connect.adapters.sqlite.lock`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import timedelta
+from types import TracebackType
+
+from bigcommerce_connect.adapters.sqlite.connection import Database
+from bigcommerce_connect.adapters.sqlite.lock import DEFAULT_LEASE, SqliteLock
+from bigcommerce_connect.adapters.sqlite.repositories import (
+    SqliteBindings,
+    SqliteCustomers,
+    SqliteItems,
+    SqliteNotifier,
+    SqliteQuarantine,
+    SqliteSalesOrders,
+    SqliteSyncState,
+    SqliteUnitOfWork,
+    SqliteWebhookReceipts,
+    system_now,
+)
+from bigcommerce_connect.adapters.sqlite.schema import SCHEMA_VERSION, SchemaVersionError
+from bigcommerce_connect.ports import Clock, ItemRef
+
+__all__ = [
+    "DEFAULT_LEASE",
+    "SCHEMA_VERSION",
+    "SchemaVersionError",
+    "SqliteBindings",
+    "SqliteCustomers",
+    "SqliteErp",
+    "SqliteItems",
+    "SqliteLock",
+    "SqliteNotifier",
+    "SqliteQuarantine",
+    "SqliteSalesOrders",
+    "SqliteSyncState",
+    "SqliteUnitOfWork",
+    "SqliteWebhookReceipts",
+]
+
+
+class SqliteErp:
+    """Every port over one SQLite file: the same attributes as ``MemoryErp``.
+
+    Args:
+        path: the database file (created with its schema if missing), or ``":memory:"``.
+        items: ERP items to add to the ``items`` table (upserted by local id, so passing the
+            same catalogue on every open is harmless).
+        lock_lease: how long a store lock holds before another owner may take it over.
+        busy_timeout: seconds a write waits for another process's transaction.
+        clock: the time for lock leases and timestamps (the system clock by default).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        items: Sequence[ItemRef] = (),
+        lock_lease: timedelta = DEFAULT_LEASE,
+        busy_timeout: float = 30.0,
+        clock: Clock | None = None,
+    ) -> None:
+        if lock_lease <= timedelta(0):
+            raise ValueError("a lock lease must be positive")
+        now = clock.now if clock is not None else system_now
+        self.database = Database(path, busy_timeout=busy_timeout)
+        db = self.database
+        self.unit_of_work = SqliteUnitOfWork(db)
+        self.bindings = SqliteBindings(db)
+        self.customers = SqliteCustomers(db)
+        self.sales_orders = SqliteSalesOrders(db)
+        self.items = SqliteItems(db)
+        self.sync_state = SqliteSyncState(db)
+        self.quarantine = SqliteQuarantine(db)
+        self.lock = SqliteLock(db, now, lease=lock_lease)
+        self.webhook_receipts = SqliteWebhookReceipts(db, now)
+        self.notifier = SqliteNotifier(db, now)
+        if items:
+            self.items.add_all(items)
+
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self.database.path
+
+    def close(self) -> None:
+        """Close the database connection; the ports fail after this."""
+        self.database.close()
+
+    def __enter__(self) -> SqliteErp:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,89 @@
+"""How values become SQLite text and back: records as JSON, times as ISO 8601.
+
+Money stays exact (a ``Decimal`` is stored as its string, never a float) and datetimes keep
+their offset, so a record read back equals the record written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import cattrs
+
+__all__ = [
+    "dump_json",
+    "dump_record",
+    "load_json",
+    "load_mapping",
+    "load_record",
+    "parse_time",
+    "time_text",
+    "utc_text",
+]
+
+T = TypeVar("T")
+
+_records = cattrs.Converter()
+_records.register_unstructure_hook(Decimal, str)
+_records.register_structure_hook(Decimal, lambda value, _type: Decimal(value))
+_records.register_unstructure_hook(datetime, lambda value: value.isoformat())
+_records.register_structure_hook(datetime, lambda value, _type: datetime.fromisoformat(value))
+
+
+def _json_default(value: object) -> Any:
+    # Free-form parts (line options, payloads, notification details) may hold these; keep
+    # them exact as text rather than fail or round through float.
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
+
+
+def dump_json(value: Any) -> str:
+    """Compact JSON text for a column; Decimals and datetimes become exact strings."""
+    return json.dumps(value, default=_json_default, separators=(",", ":"), ensure_ascii=False)
+
+
+def load_json(text: str | None) -> Any:
+    """The value of a JSON column (``None`` for SQL NULL)."""
+    return None if text is None else json.loads(text)
+
+
+def load_mapping(text: str | None) -> Mapping[str, Any]:
+    """A JSON object column as a dict (empty for NULL)."""
+    value = load_json(text)
+    return value if isinstance(value, dict) else {}
+
+
+def dump_record(record: Any) -> str:
+    """An attrs record (``ErpCustomer``, ``ErpSalesOrder``...) as JSON text."""
+    return dump_json(_records.unstructure(record))
+
+
+def load_record(text: str, record_type: type[T]) -> T:
+    """The attrs record stored by :func:`dump_record`."""
+    return _records.structure(json.loads(text), record_type)
+
+
+def utc_text(value: datetime) -> str:
+    """A sortable UTC timestamp: fixed width, so text order is time order."""
+    if value.tzinfo is None:
+        raise ValueError("a stored time must be timezone-aware")
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def time_text(value: datetime | None) -> str | None:
+    """A datetime as ISO 8601 keeping its offset (``None`` stays NULL)."""
+    return None if value is None else value.isoformat()
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """A stored ISO 8601 timestamp back as an aware datetime (``None`` for NULL)."""
+    return None if text is None else datetime.fromisoformat(text)

@@ -1,0 +1,137 @@
+"""The database schema as an ordered list of migrations, applied on open.
+
+The schema version lives in ``PRAGMA user_version`` (0 for a new, empty file). Migration *n*
+(1-based) takes the database from version *n - 1* to *n*; each runs in its own
+``BEGIN IMMEDIATE`` transaction together with the version bump, so a crash mid-migration
+leaves the previous version intact, and two processes opening one new file at once migrate
+it once. Append new migrations at the end; never edit a released one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaVersionError", "migrate", "schema_version"]
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer version of the SDK than this one."""
+
+
+_V1 = (
+    # One binding per store record and per ERP record, for each entity.
+    """CREATE TABLE bindings (
+        entity TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        external_modified TEXT,
+        synced_at TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (entity, external_id),
+        UNIQUE (entity, local_id)
+    )""",
+    # Records are JSON documents; the columns beside them exist to be searched.
+    """CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        email_key TEXT NOT NULL,
+        record TEXT NOT NULL
+    )""",
+    "CREATE INDEX customers_email ON customers (email_key)",
+    """CREATE TABLE sales_orders (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        external_ref TEXT NOT NULL,
+        record TEXT NOT NULL
+    )""",
+    "CREATE INDEX sales_orders_customer ON sales_orders (customer_id)",
+    """CREATE TABLE items (
+        local_id TEXT PRIMARY KEY,
+        sku TEXT NOT NULL,
+        is_variant INTEGER NOT NULL,
+        available TEXT
+    )""",
+    "CREATE INDEX items_sku ON items (sku)",
+    "CREATE TABLE cursors (stream TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE quarantine (
+        entity TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        first_failed TEXT,
+        last_failed TEXT,
+        PRIMARY KEY (entity, external_id)
+    )""",
+    """CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE TABLE webhook_receipts (payload_hash TEXT PRIMARY KEY, recorded_at TEXT NOT NULL)",
+    """CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        store TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        request_id TEXT,
+        details TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+"""Every migration in order; ``MIGRATIONS[n]`` takes version ``n`` to ``n + 1``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The version this code writes and reads."""
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The version recorded in the database file."""
+    row = connection.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def _refuse_newer(version: int, path: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{path} has schema version {version}, but this bigcommerce-connect only knows "
+            f"versions up to {SCHEMA_VERSION}: upgrade bigcommerce-connect to open it"
+        )
+
+
+def migrate(connection: sqlite3.Connection, path: str = "the database") -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; return the version found before.
+
+    ``connection`` must be in autocommit mode (``isolation_level=None``). Raises
+    :class:`SchemaVersionError` for a database newer than this code.
+    """
+    found = schema_version(connection)
+    _refuse_newer(found, path)
+    while (current := schema_version(connection)) < SCHEMA_VERSION:
+        _apply(connection, current, path)
+    return found
+
+
+def _apply(connection: sqlite3.Connection, current: int, path: str) -> None:
+    """Run the migration after ``current`` in one transaction with its version bump."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the write lock.
+        version = schema_version(connection)
+        _refuse_newer(version, path)
+        if version == current:
+            for statement in MIGRATIONS[current]:
+                connection.execute(statement)
+            # PRAGMA takes no parameters; the value is our own integer.
+            connection.execute(f"PRAGMA user_version = {current + 1}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
