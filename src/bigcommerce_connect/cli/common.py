@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -63,7 +64,7 @@ def _read_settings_file(path: str) -> dict[str, Any]:
 
 def _parse_toml(text: str, path: str) -> dict[str, Any]:
     try:
-        import tomllib
+        tomllib = importlib.import_module("tomllib")
     except ModuleNotFoundError:  # Python 3.10: no TOML reader in the standard library
         raise CliError(f"{path}: TOML settings need Python 3.11+; use JSON instead") from None
     try:

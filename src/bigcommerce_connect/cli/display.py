@@ -12,8 +12,9 @@ from bigcommerce_connect.sync.report import RunReport
 __all__ = ["print_summary", "progress_printer"]
 
 
-def progress_printer(stream: TextIO = sys.stderr) -> Callable[[str, RunReport], None] | None:
+def progress_printer(stream: TextIO | None = None) -> Callable[[str, RunReport], None] | None:
     """A callback that rewrites one status line, or None when ``stream`` is not a terminal."""
+    stream = stream or sys.stderr
     if not stream.isatty():
         return None
 
@@ -33,11 +34,11 @@ def print_summary(
     *,
     before: Dashboard | None = None,
     after: Dashboard | None = None,
-    stream: TextIO = sys.stdout,
+    stream: TextIO | None = None,
     notifications: int = 8,
 ) -> None:
     """A short, readable account of one run."""
-    w = stream.write
+    w = (stream or sys.stdout).write
     mode = " (preview: nothing was written)" if report.preview else ""
     w(f"\nSync of {report.store or 'the store'}{mode}\n")
     w(
