@@ -63,15 +63,27 @@ def _read_settings_file(path: str) -> dict[str, Any]:
 
 
 def _parse_toml(text: str, path: str) -> dict[str, Any]:
-    try:
-        tomllib = importlib.import_module("tomllib")
-    except ModuleNotFoundError:  # Python 3.10: no TOML reader in the standard library
-        raise CliError(f"{path}: TOML settings need Python 3.11+; use JSON instead") from None
+    tomllib = _toml_reader()
+    if tomllib is None:
+        raise CliError(
+            f"{path}: reading TOML on Python 3.10 needs the 'toml' extra "
+            "(pip install 'bigcommerce-connect[toml]'), or use a JSON settings file"
+        )
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CliError(f"{path} is not valid TOML: {error}") from None
     return data
+
+
+def _toml_reader() -> Any:
+    # The standard library reads TOML from Python 3.11; tomli is the same module for 3.10.
+    for name in ("tomllib", "tomli"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    return None
 
 
 def load_settings(args: argparse.Namespace) -> StoreSettings:
