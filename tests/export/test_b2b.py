@@ -91,13 +91,28 @@ def test_price_levels_become_groups_and_customers_join_them(rig: ExportRig) -> N
     assert (by_level["Gold"].action, by_level["Gold"].customers_assigned) == (Action.CREATED, 2)
     gold = by_level["Gold"].customer_group_id
     assert rig.sb.store.customer_groups[gold or 0]["name"] == "Gold"
-    for result in rig.b2b.sync_contacts("pat", contacts).contacts:
+    rig.sb.requests.clear()
+    after = rig.b2b.sync_contacts("pat", contacts)  # already in their groups: nothing to send
+    assert after.counts["unchanged"] == 3
+    assert rig.writes() == 0
+    for result in after.contacts:
         level = "Gold" if result.local_id != "K3" else "Silver"
         customer = rig.sb.store.customers[result.customer_id or 0]
         assert customer["customer_group_id"] == by_level[level].customer_group_id
-    rig.sb.requests.clear()
     assert rig.b2b.sync_price_levels("pat", contacts).counts["unchanged"] == 2
     assert rig.writes() == 0
+
+
+def test_bad_contact_in_a_batch_fails_alone(rig: ExportRig) -> None:
+    contacts = [contact(f"K{n}", f"same{n}@example.com") for n in range(4)]
+    contacts.append(contact("DUP", "same1@example.com"))  # the store keeps e-mails unique
+
+    report = rig.b2b.sync_contacts("pat", contacts)
+
+    assert [r.action for r in report.contacts] == [Action.CREATED] * 4 + [Action.FAILED]
+    assert "already in use" in report.contact("DUP").error
+    emails = [c["email"] for c in rig.sb.store.customers.values()]
+    assert emails.count("same1@example.com") == 1
 
 
 def test_new_contact_is_created_in_its_level_group(rig: ExportRig) -> None:

@@ -11,7 +11,14 @@ from typing import Any, Final
 from bigcommerce_connect.batch import BatchItemError, BatchResult
 from bigcommerce_connect.errors import ApiError
 
-__all__ = ["admin_url", "batch_failures", "error_failures", "fingerprint", "without_none"]
+__all__ = [
+    "admin_url",
+    "batch_failures",
+    "error_failures",
+    "fingerprint",
+    "refused_items",
+    "without_none",
+]
 
 # The control panel opens a record at these paths on the store's permanent
 # ``store-{hash}.mybigcommerce.com`` host, which works whatever custom domain the store uses.
@@ -107,13 +114,14 @@ def batch_failures(
 
 def error_failures(error: ApiError, count: int) -> dict[int, str]:
     """Per-item messages for a batch the store refused as a whole (every item failed)."""
-    indexed = _by_index(error.field_errors)
-    general = str(error)
+    named = refused_items(error, count)
+    return {index: named.get(index) or str(error) for index in range(count)}
+
+
+def refused_items(error: ApiError, count: int) -> dict[int, str]:
+    """The items a refused batch named (``[n].field`` errors), with their messages."""
     return {
-        index: (
-            "; ".join(f"{k}: {v}" for k, v in indexed[index].items())
-            if index in indexed
-            else general
-        )
-        for index in range(count)
+        index: "; ".join(f"{k}: {v}" for k, v in fields.items())
+        for index, fields in _by_index(error.field_errors).items()
+        if 0 <= index < count
     }

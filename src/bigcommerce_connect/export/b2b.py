@@ -26,6 +26,7 @@ from bigcommerce_connect.export._common import (
     batch_failures,
     error_failures,
     fingerprint,
+    refused_items,
     without_none,
 )
 from bigcommerce_connect.export.access import check_access
@@ -122,29 +123,33 @@ class B2BExporter:
         report.contacts.sort(key=lambda r: order.get(r.local_id, len(order)))
 
     def _plan_contact(self, entry: LocalContact) -> _ContactPlan | ContactResult:
-        try:
-            payload = without_none(self.mapping.apply(entry.contact, create=True))
-            update = without_none(self.mapping.apply(entry.contact, create=False))
-        except MappingError as error:
-            return _contact_failed(entry, f"mapping failed: {error}")
-        email = str(payload.get("email") or "").strip()
-        if "@" not in email:
-            return _contact_failed(entry, "the contact has no e-mail address")
-        if (
-            not str(payload.get("first_name") or "").strip()
-            or not str(payload.get("last_name") or "").strip()
-        ):
-            return _contact_failed(entry, "the store needs a first and a last name")
-        group = self._group_of(entry.contact.price_level)
-        if group is not None and _GROUP not in payload:
-            payload[_GROUP] = update[_GROUP] = group
-        plan = _ContactPlan(entry, email, payload, update, fingerprint(update))
+        plan = self._map_contact(entry)
+        if isinstance(plan, str):
+            return _contact_failed(entry, plan)
         binding = self.bindings.get_by_local("contact", entry.local_id)
         if binding is not None:
             plan.customer_id = int(binding.external_id)
             if binding.data.get("fingerprint") == plan.fingerprint:
                 return self._contact_result(plan, Action.UNCHANGED)
         return plan
+
+    def _map_contact(self, entry: LocalContact) -> _ContactPlan | str:
+        """The contact mapped for the store (its level's group included), or what is wrong."""
+        try:
+            payload = without_none(self.mapping.apply(entry.contact, create=True))
+            update = without_none(self.mapping.apply(entry.contact, create=False))
+        except MappingError as error:
+            return f"mapping failed: {error}"
+        email = str(payload.get("email") or "").strip()
+        if "@" not in email:
+            return "the contact has no e-mail address"
+        names = (str(payload.get(key) or "").strip() for key in ("first_name", "last_name"))
+        if not all(names):
+            return "the store needs a first and a last name"
+        group = self._group_of(entry.contact.price_level)
+        if group is not None and _GROUP not in payload:
+            payload[_GROUP] = update[_GROUP] = group
+        return _ContactPlan(entry, email, payload, update, fingerprint(update))
 
     def _group_of(self, level: str) -> int | None:
         binding = self.bindings.get_by_local("customer_group", level) if level else None
@@ -273,21 +278,27 @@ class B2BExporter:
         self, level: str, group_id: int, action: Action, members: Sequence[LocalContact]
     ) -> LevelResult:
         """Move the level's exported customers into its group (only those not in it yet)."""
-        moves: list[tuple[Binding, Mapping[str, Any]]] = []
+        moves: list[tuple[LocalContact, Binding]] = []
         for member in members:
             binding = self.bindings.get_by_local("contact", member.local_id)
             if binding is not None and binding.data.get(_GROUP) != group_id:
-                moves.append((binding, {"id": int(binding.external_id), _GROUP: group_id}))
+                moves.append((member, binding))
         errors: list[str] = []
         assigned = 0
         for chunk in chunked(moves, _CUSTOMER_BATCH):
-            failures, _ = _send(self.client.customers.update, [m[1] for m in chunk], keys=("id",))
-            for index, (binding, _body) in enumerate(chunk):
+            sent: list[Mapping[str, Any]] = [
+                {"id": int(binding.external_id), _GROUP: group_id} for _, binding in chunk
+            ]
+            failures, _ = _send(self.client.customers.update, sent, keys=("id",))
+            for index, (member, binding) in enumerate(chunk):
                 if index in failures:
                     errors.append(f"customer {binding.external_id}: {failures[index]}")
                     continue
                 assigned += 1
-                data = {**binding.data, _GROUP: group_id, "fingerprint": ""}  # group changed
+                # What sync_contacts would now send (the group included): no resend later.
+                mapped = self._map_contact(member)
+                stamp = mapped.fingerprint if isinstance(mapped, _ContactPlan) else ""
+                data = {**binding.data, _GROUP: group_id, "fingerprint": stamp}
                 self.bindings.bind(attrs.evolve(binding, data=data, synced_at=self.clock.now()))
         if assigned and action is Action.UNCHANGED:
             action = Action.UPDATED
@@ -421,11 +432,20 @@ def _send(
     *,
     keys: Sequence[str],
 ) -> tuple[dict[int, str], list[Mapping[str, Any]]]:
-    """One batch write: the failed items by index, and the records the store returned."""
+    """One batch write: the failed items by index, and the records the store returned.
+
+    The customers endpoints refuse a whole batch when one item is bad (422 naming ``[n]``):
+    the items it did not name are sent once more without the bad ones.
+    """
     try:
         result = send(sent)
     except ApiError as error:
-        return error_failures(error, len(sent)), []
+        named = refused_items(error, len(sent))
+        if not named or len(named) == len(sent):
+            return error_failures(error, len(sent)), []
+        rest = [n for n in range(len(sent)) if n not in named]
+        failures, rows = _send(send, [sent[n] for n in rest], keys=keys)
+        return {**named, **{rest[n]: why for n, why in failures.items()}}, rows
     except BigCommerceError as error:
         return {index: str(error) for index in range(len(sent))}, []
     rows = [row for row in result.data if isinstance(row, Mapping)]
