@@ -87,13 +87,12 @@ def throughput(orders: int, latency_ms: float, repeats: int) -> dict[str, Any]:
         for _, concurrency in itertools.product(range(repeats), (1, 4)):
             results[concurrency].append(one_import(sb, concurrency))
     summary = {
-        f"concurrency_{c}": {
-            key: statistics.median(run[key] for run in runs) for key in runs[0]
-        }
+        f"concurrency_{c}": {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         for c, runs in results.items()
     }
     summary["speedup_4_vs_1"] = (
-        summary["concurrency_4"]["orders_per_second"] / summary["concurrency_1"]["orders_per_second"]
+        summary["concurrency_4"]["orders_per_second"]
+        / summary["concurrency_1"]["orders_per_second"]
     )
     return summary
 
