@@ -95,7 +95,12 @@ def rig(sandbox: Sandbox) -> Iterator[ExportRig]:
     )
     inventory = InventoryPusher(client, stock=erp.stock, bindings=erp.bindings, clock=clock)
     b2b = B2BExporter(
-        client, access=AllowListAccessPolicy(["pat"]), bindings=erp.bindings, clock=clock
+        client,
+        access=AllowListAccessPolicy(["pat"]),
+        bindings=erp.bindings,
+        clock=clock,
+        contacts=erp.contacts,
+        price_levels=erp.price_levels,
     )
     yield ExportRig(sandbox, erp, client, transport, clock, products, inventory, b2b)
     client.close()

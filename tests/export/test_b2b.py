@@ -194,3 +194,18 @@ def test_access_refused_sends_nothing(rig: ExportRig, employee: str) -> None:
         assert refused.value.code == "access_denied"
     assert len(rig.sb.requests) == 0
     assert rig.erp.bindings.all("contact") == []
+
+
+def test_sources_feed_the_exporter_by_default(rig: ExportRig) -> None:
+    rig.erp.contacts.put("K1", contact("K1", "src@example.com", "Gold").contact)
+    rig.erp.price_levels.set_prices("Gold", [LevelPrice(sku="SKU-00001", price=Decimal("3"))])
+
+    assert rig.b2b.sync_price_levels("pat").levels[0].action is Action.CREATED
+    assert rig.b2b.sync_contacts("pat").contact("K1").action is Action.CREATED
+    pricing = rig.b2b.sync_customer_pricing("pat", "Gold").levels[0]
+
+    assert pricing.records_upserted == 1
+    variant = rig.sb.store.variant_by_sku("SKU-00001")
+    assert variant is not None
+    record = rig.sb.store.price_list_records[(pricing.price_list_id, variant["id"], "USD")]
+    assert record["price"] == Decimal("3")

@@ -45,8 +45,10 @@ from bigcommerce_connect.ports import (
     BindingConflictError,
     BindingRepository,
     Clock,
+    ContactSource,
     LevelPrice,
     LocalContact,
+    PriceLevelSource,
 )
 from bigcommerce_connect.resources._base import chunked
 
@@ -81,8 +83,12 @@ class B2BExporter:
         bindings: BindingRepository,
         clock: Clock,
         mapping: CompiledMapping | None = None,
+        contacts: ContactSource | None = None,
+        price_levels: PriceLevelSource | None = None,
     ) -> None:
         self.client = client
+        self.contacts = contacts
+        self.price_levels = price_levels
         self.access = access
         self.bindings = bindings
         self.clock = clock
@@ -94,14 +100,18 @@ class B2BExporter:
 
     # -- customers --------------------------------------------------------------------------
 
-    def sync_contacts(self, employee: str, contacts: Sequence[LocalContact]) -> ExportReport:
+    def sync_contacts(
+        self, employee: str, contacts: Sequence[LocalContact] | None = None
+    ) -> ExportReport:
         """Link each contact to the store customer with its e-mail, or create one.
 
-        The store customer id is written back (``contact`` binding); each result carries the
-        admin URL. A contact whose price level has a customer group joins that group.
+        ``contacts`` defaults to every contact of the :class:`ContactSource` port. The store
+        customer id is written back (``contact`` binding); each result carries the admin URL.
+        A contact whose price level has a customer group joins that group.
         """
         check_access(self.access, employee, "sync_customers")
-        return self._timed(lambda report: self._sync_contacts(contacts, report))
+        chosen = self._contacts(contacts)
+        return self._timed(lambda report: self._sync_contacts(chosen, report))
 
     def _sync_contacts(self, contacts: Sequence[LocalContact], report: ExportReport) -> None:
         plans: list[_ContactPlan] = []
@@ -225,16 +235,22 @@ class B2BExporter:
     # -- price levels -----------------------------------------------------------------------
 
     def sync_price_levels(
-        self, employee: str, contacts: Sequence[LocalContact], *, levels: Iterable[str] = ()
+        self,
+        employee: str,
+        contacts: Sequence[LocalContact] | None = None,
+        *,
+        levels: Iterable[str] = (),
     ) -> ExportReport:
         """One store customer group per price level; exported contacts join their group.
 
-        Levels come from the contacts' ``price_level`` plus ``levels``. Groups are found by
-        binding, then by name, else created. Contacts not exported yet are left for
+        Levels come from the contacts' ``price_level`` (every contact of the
+        :class:`ContactSource` port by default) plus ``levels``. Groups are found by binding,
+        then by name, else created. Contacts not exported yet are left for
         :meth:`sync_contacts`, which puts them in their group when it creates them.
         """
         check_access(self.access, employee, "price_levels")
-        return self._timed(lambda report: self._sync_levels(contacts, levels, report))
+        chosen = self._contacts(contacts)
+        return self._timed(lambda report: self._sync_levels(chosen, levels, report))
 
     def _sync_levels(
         self, contacts: Sequence[LocalContact], extra: Iterable[str], report: ExportReport
@@ -316,19 +332,25 @@ class B2BExporter:
         self,
         employee: str,
         level: str,
-        prices: Sequence[LevelPrice],
+        prices: Sequence[LevelPrice] | None = None,
         *,
         channel_ids: Sequence[int] = (),
     ) -> ExportReport:
         """The level's price list: records upserted (1,000 a request), assigned to its group.
 
+        ``prices`` defaults to the level's prices from the :class:`PriceLevelSource` port.
         Records are keyed by SKU and currency. The list is assigned to the level's customer
         group (run :meth:`sync_price_levels` first), once per channel in ``channel_ids`` or
         once for all channels, 25 assignments a request.
         """
         check_access(self.access, employee, "customer_pricing")
+        if prices is None:
+            if self.price_levels is None:
+                raise ValueError("pass prices, or give the exporter a PriceLevelSource")
+            prices = self.price_levels.prices(level)
+        chosen = prices
         return self._timed(
-            lambda report: report.levels.append(self._pricing(level, prices, channel_ids))
+            lambda report: report.levels.append(self._pricing(level, chosen, channel_ids))
         )
 
     def _pricing(
@@ -416,6 +438,13 @@ class B2BExporter:
                 raise BigCommerceError(f"price list {price_list_id} not assigned: {reasons}")
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _contacts(self, contacts: Sequence[LocalContact] | None) -> Sequence[LocalContact]:
+        if contacts is not None:
+            return contacts
+        if self.contacts is None:
+            raise ValueError("pass contacts, or give the exporter a ContactSource")
+        return self.contacts.contacts()
 
     def _timed(self, work: Callable[[ExportReport], None]) -> ExportReport:
         report = ExportReport(started_at=self.clock.now())
