@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import attrs
 
 from bigcommerce_connect.notifications import Notifier
-from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 
 __all__ = [
     "AccessPolicy",
@@ -26,15 +26,23 @@ __all__ = [
     "BindingConflictError",
     "BindingRepository",
     "Clock",
+    "ContactSource",
     "CreditLimits",
     "CustomerRepository",
     "ItemLookup",
     "ItemRef",
+    "ItemSource",
+    "LevelPrice",
+    "LocalContact",
     "LocalCustomer",
+    "LocalItem",
     "Notifier",
+    "PriceLevelSource",
     "QuarantineEntry",
     "QuarantineRepository",
     "SalesOrderRepository",
+    "StockLevel",
+    "StockSource",
     "StoreLock",
     "SyncStateRepository",
     "UnitOfWork",
@@ -235,4 +243,91 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+        ...
+
+
+# -- export side: what the ERP hands the exporters ------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class LocalItem:
+    """An ERP item to export, with the ERP's own id for it (the binding's local id)."""
+
+    local_id: str
+    item: ErpItem
+
+
+class ItemSource(Protocol):
+    """The ERP items the product export reads."""
+
+    def changed_since(self, marker: datetime | None) -> Sequence[LocalItem]:
+        """Items created or changed after ``marker`` (every item when it is None), by id."""
+        ...
+
+    def get(self, local_ids: Sequence[str]) -> Sequence[LocalItem]:
+        """The items with these ids, in the order asked; unknown ids are left out."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class StockLevel:
+    """The ERP's stock of one item at one store location, read at push time."""
+
+    local_id: str
+    sku: str
+    quantity: int
+    location_id: int = 1
+
+
+class StockSource(Protocol):
+    """Fresh ERP stock, and the per-item marker of what was last pushed to the store."""
+
+    def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
+        """Stock now (every stocked item when ``local_ids`` is None), read fresh at each call."""
+        ...
+
+    def stock_pushed(self, local_id: str, location_id: int) -> int | None:
+        """The quantity last pushed for the item at the location; None if never pushed."""
+        ...
+
+    def mark_stock_pushed(self, levels: Sequence[StockLevel], at: datetime) -> None:
+        """Remember that ``levels`` reached the store at ``at`` (called only after success)."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class LocalContact:
+    """An ERP contact to export as a store customer, with the ERP's own id for it."""
+
+    local_id: str
+    contact: ErpContact
+
+
+class ContactSource(Protocol):
+    """The ERP contacts the B2B export reads."""
+
+    def contacts(self, local_ids: Sequence[str] | None = None) -> Sequence[LocalContact]:
+        """The contacts with these ids (every B2B contact when None); unknown ids left out."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class LevelPrice:
+    """The price of one SKU at one ERP price level (one price-list record)."""
+
+    sku: str
+    price: Decimal
+    currency: str = "USD"
+    sale_price: Decimal | None = None
+
+
+class PriceLevelSource(Protocol):
+    """The ERP's price levels and their item prices (customer-specific pricing)."""
+
+    def price_levels(self) -> Sequence[str]:
+        """Every price level name, e.g. "Wholesale"."""
+        ...
+
+    def prices(self, level: str) -> Sequence[LevelPrice]:
+        """The item prices of one level (empty for an unknown level)."""
         ...

@@ -287,6 +287,7 @@ class ErpContact:
         customer_group_id: BigCommerce customer group for the contact's price level.
         notes: notes copied to the store customer.
         external_id: the BigCommerce customer id once bound.
+        price_level: the ERP price level (B2B: one store customer group and price list each).
     """
 
     contact_code: str = ""
@@ -299,3 +300,4 @@ class ErpContact:
     customer_group_id: int | None = None
     notes: str = ""
     external_id: int | None = None
+    price_level: str = ""

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -21,22 +22,30 @@ from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
     ItemRef,
+    LevelPrice,
+    LocalContact,
     LocalCustomer,
+    LocalItem,
     QuarantineEntry,
+    StockLevel,
 )
-from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 
 __all__ = [
     "AllowListAccessPolicy",
     "FixedClock",
     "MemoryBindings",
+    "MemoryContacts",
     "MemoryCustomers",
     "MemoryErp",
+    "MemoryItemSource",
     "MemoryItems",
     "MemoryLock",
     "MemoryNotifier",
+    "MemoryPriceLevels",
     "MemoryQuarantine",
     "MemorySalesOrders",
+    "MemoryStockSource",
     "MemorySyncState",
     "MemoryUnitOfWork",
     "MemoryWebhookReceipts",
@@ -411,3 +420,138 @@ class MemoryErp:
         self.lock = MemoryLock()
         self.webhook_receipts = MemoryWebhookReceipts(shared)
         self.notifier = MemoryNotifier()
+        self.item_source = MemoryItemSource(shared)
+        self.stock = MemoryStockSource(shared, self.item_source)
+        self.contacts = MemoryContacts(shared)
+        self.price_levels = MemoryPriceLevels()
+
+
+# -- export-side sources --------------------------------------------------------------------
+
+
+def item_sku(item: ErpItem) -> str:
+    """The SKU the automatic mappings build: the item code, ``-variant code`` when set."""
+    return f"{item.item_code}-{item.variant_code}" if item.variant_code else item.item_code
+
+
+class MemoryItemSource:
+    """ERP items to export, each with the time it last changed."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+        self._items: dict[str, tuple[ErpItem, datetime]] = {}
+
+    def put(self, local_id: str, item: ErpItem, *, modified: datetime | None = None) -> None:
+        """Add or replace an item (``modified`` defaults to now)."""
+        when = modified or datetime.now(timezone.utc)
+        with self._shared.lock:
+            self._shared.put(self._items, local_id, (item, when))
+
+    def changed_since(self, marker: datetime | None) -> Sequence[LocalItem]:
+        """Items changed after ``marker`` (all when None), ordered by local id."""
+        with self._shared.lock:
+            return [
+                LocalItem(local_id=local_id, item=item)
+                for local_id, (item, when) in sorted(self._items.items())
+                if marker is None or when > marker
+            ]
+
+    def get(self, local_ids: Sequence[str]) -> Sequence[LocalItem]:
+        """The known items among ``local_ids``, in the order asked."""
+        with self._shared.lock:
+            return [
+                LocalItem(local_id=local_id, item=self._items[local_id][0])
+                for local_id in local_ids
+                if local_id in self._items
+            ]
+
+    def set_quantity(self, local_id: str, quantity: int) -> None:
+        """Change an item's stock on hand (as a sale or a receipt in the ERP would)."""
+        with self._shared.lock:
+            item, when = self._items[local_id]
+            changed = attrs.evolve(item, quantity_on_hand=Decimal(quantity))
+            self._shared.put(self._items, local_id, (changed, when))
+
+
+class MemoryStockSource:
+    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location."""
+
+    def __init__(self, shared: _Shared, items: MemoryItemSource) -> None:
+        self._shared = shared
+        self._items = items
+        self._pushed: dict[tuple[str, int], tuple[int, datetime]] = {}
+
+    def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
+        """Every item with a known stock (or only ``local_ids``), read now."""
+        found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
+        return [
+            StockLevel(
+                local_id=entry.local_id,
+                sku=item_sku(entry.item),
+                quantity=int(entry.item.quantity_on_hand),
+                location_id=entry.item.location_id or 1,
+            )
+            for entry in found
+            if entry.item.quantity_on_hand is not None
+        ]
+
+    def stock_pushed(self, local_id: str, location_id: int) -> int | None:
+        """The quantity last pushed, or None."""
+        with self._shared.lock:
+            pushed = self._pushed.get((local_id, location_id))
+        return None if pushed is None else pushed[0]
+
+    def mark_stock_pushed(self, levels: Sequence[StockLevel], at: datetime) -> None:
+        """Remember the pushed quantities."""
+        with self._shared.lock:
+            for level in levels:
+                key = (level.local_id, level.location_id)
+                self._shared.put(self._pushed, key, (level.quantity, at))
+
+    def pushed_at(self, local_id: str, location_id: int = 1) -> datetime | None:
+        """When the item's stock was last pushed (for tests)."""
+        with self._shared.lock:
+            pushed = self._pushed.get((local_id, location_id))
+        return None if pushed is None else pushed[1]
+
+
+class MemoryContacts:
+    """ERP contacts for the B2B export."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+        self._contacts: dict[str, ErpContact] = {}
+
+    def put(self, local_id: str, contact: ErpContact) -> None:
+        """Add or replace a contact."""
+        with self._shared.lock:
+            self._shared.put(self._contacts, local_id, contact)
+
+    def contacts(self, local_ids: Sequence[str] | None = None) -> Sequence[LocalContact]:
+        """The contacts asked for (all, by local id, when None)."""
+        with self._shared.lock:
+            wanted = sorted(self._contacts) if local_ids is None else list(local_ids)
+            return [
+                LocalContact(local_id=local_id, contact=self._contacts[local_id])
+                for local_id in wanted
+                if local_id in self._contacts
+            ]
+
+
+class MemoryPriceLevels:
+    """Price levels and their prices, set by the host (or a test)."""
+
+    def __init__(self) -> None:
+        self._levels: dict[str, list[LevelPrice]] = {}
+
+    def set_prices(self, level: str, prices: Sequence[LevelPrice]) -> None:
+        """Replace a level's prices."""
+        self._levels[level] = list(prices)
+
+    def price_levels(self) -> Sequence[str]:
+        """Every level name, sorted."""
+        return sorted(self._levels)
+
+    def prices(self, level: str) -> Sequence[LevelPrice]:
+        """A level's prices (empty if unknown)."""
+        return list(self._levels.get(level, []))

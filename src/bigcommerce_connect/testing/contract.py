@@ -20,10 +20,18 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
-from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
-from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
+from bigcommerce_connect.ports import (
+    Binding,
+    BindingConflictError,
+    ItemRef,
+    LevelPrice,
+    QuarantineEntry,
+    StockLevel,
+)
+from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 
 __all__ = ["AdapterContract"]
 
@@ -215,3 +223,83 @@ class AdapterContract:
         assert erp.webhook_receipts.has_seen("abc")
         erp.webhook_receipts.record("abc")
         assert not erp.webhook_receipts.has_seen("abd")
+
+    # -- export sources ----------------------------------------------------------------------
+    # The export reads items, stock, contacts and price levels the host fills its own way.
+    # Override these seeding hooks in a subclass (the defaults fit the memory adapters); an
+    # ERP without a port (no ``item_source``, ``stock``, ``contacts`` or ``price_levels``
+    # attribute) skips that port's tests.
+
+    def put_export_item(self, erp: Any, local_id: str, item: ErpItem, modified: datetime) -> None:
+        """Add or replace an ERP item as changed at ``modified``."""
+        erp.item_source.put(local_id, item, modified=modified)
+
+    def put_contact(self, erp: Any, local_id: str, contact: ErpContact) -> None:
+        """Add or replace an ERP contact."""
+        erp.contacts.put(local_id, contact)
+
+    def set_level_prices(self, erp: Any, level: str, prices: Sequence[LevelPrice]) -> None:
+        """Replace the prices of a price level."""
+        erp.price_levels.set_prices(level, prices)
+
+    @staticmethod
+    def _port(erp: Any, name: str) -> Any:
+        port = getattr(erp, name, None)
+        if port is None:
+            pytest.skip(f"this ERP has no {name} port")
+        return port
+
+    def test_binding_data_round_trips(self, erp: Any) -> None:
+        data = {"fingerprint": "ab12", "product_id": 5, "variant_id": None, "sku": "Crème-1"}
+        erp.bindings.bind(Binding(entity="product", external_id="5", local_id="I1", data=data))
+        found = erp.bindings.get_by_local("product", "I1")
+        assert found is not None
+        assert dict(found.data) == data
+        erp.bindings.bind(attrs.evolve(found, data={**data, "fingerprint": "cd34"}))
+        again = erp.bindings.get("product", "5")
+        assert again is not None
+        assert again.data["fingerprint"] == "cd34"
+
+    def test_item_source_changed_since_and_get(self, erp: Any) -> None:
+        source = self._port(erp, "item_source")
+        self.put_export_item(erp, "A", ErpItem(item_code="A-1"), T0)
+        self.put_export_item(erp, "B", ErpItem(item_code="B-1"), T0 + timedelta(hours=1))
+        assert [e.local_id for e in source.changed_since(None)] == ["A", "B"]
+        changed = source.changed_since(T0 + timedelta(minutes=30))
+        assert [(e.local_id, e.item.item_code) for e in changed] == [("B", "B-1")]
+        assert source.changed_since(T0 + timedelta(hours=2)) == []
+        assert [e.local_id for e in source.get(["B", "missing", "A"])] == ["B", "A"]
+
+    def test_stock_snapshot_is_fresh_and_markers_are_per_location(self, erp: Any) -> None:
+        stock = self._port(erp, "stock")
+        item = ErpItem(item_code="S-1", variant_code="XL", quantity_on_hand=Decimal(4))
+        self.put_export_item(erp, "S", item, T0)
+        self.put_export_item(erp, "N", ErpItem(item_code="N-1"), T0)  # not stocked
+        levels = stock.stock_snapshot()
+        assert [(lv.local_id, lv.sku, lv.quantity, lv.location_id) for lv in levels] == [
+            ("S", "S-1-XL", 4, 1)
+        ]
+        assert stock.stock_pushed("S", 1) is None
+        stock.mark_stock_pushed(levels, T0)
+        assert stock.stock_pushed("S", 1) == 4
+        assert stock.stock_pushed("S", 2) is None
+        self.put_export_item(erp, "S", attrs.evolve(item, quantity_on_hand=Decimal(1)), T0)
+        assert [lv.quantity for lv in stock.stock_snapshot(["S"])] == [1]
+        stock.mark_stock_pushed([StockLevel(local_id="S", sku="S-1-XL", quantity=1)], T0)
+        assert stock.stock_pushed("S", 1) == 1
+
+    def test_contacts_keep_their_price_level(self, erp: Any) -> None:
+        contacts = self._port(erp, "contacts")
+        self.put_contact(erp, "K1", ErpContact(email="a@example.com", price_level="Gold"))
+        self.put_contact(erp, "K2", ErpContact(email="b@example.com"))
+        assert [c.local_id for c in contacts.contacts()] == ["K1", "K2"]
+        found = contacts.contacts(["K2", "nope", "K1"])
+        assert [(c.local_id, c.contact.price_level) for c in found] == [("K2", ""), ("K1", "Gold")]
+
+    def test_price_levels_and_prices(self, erp: Any) -> None:
+        levels = self._port(erp, "price_levels")
+        prices = [LevelPrice(sku="A-1", price=Decimal("9.95"), currency="EUR")]
+        self.set_level_prices(erp, "Gold", prices)
+        assert list(levels.price_levels()) == ["Gold"]
+        assert list(levels.prices("Gold")) == prices
+        assert list(levels.prices("Silver")) == []

@@ -1,0 +1,44 @@
+"""The export engine: ERP items, stock, contacts and prices to the store.
+
+* :class:`ProductExporter` — the seed's "Update Products": create, link by SKU, batch update,
+  custom fields, categories, upload on demand; idempotent through binding fingerprints.
+* :class:`InventoryPusher` — changed stock only, absolute adjustments from a fresh snapshot.
+* :class:`B2BExporter` — customers from contacts, price levels as customer groups, price
+  lists; every action checked against the host's access policy first.
+
+Each run returns an :class:`ExportReport` with one result per record. The exporters talk to
+the store only through the client's resources and to storage only through the ports.
+"""
+
+from bigcommerce_connect.export.access import AccessDeniedError, check_access
+from bigcommerce_connect.export.b2b import B2BExporter
+from bigcommerce_connect.export.inventory import InventoryPusher
+from bigcommerce_connect.export.products import (
+    PRODUCT_EXPORT_STREAM,
+    CategoryRequiredError,
+    DuplicateSkuError,
+    ProductExporter,
+)
+from bigcommerce_connect.export.report import (
+    Action,
+    ContactResult,
+    ExportReport,
+    ItemResult,
+    LevelResult,
+)
+
+__all__ = [
+    "PRODUCT_EXPORT_STREAM",
+    "AccessDeniedError",
+    "Action",
+    "B2BExporter",
+    "CategoryRequiredError",
+    "ContactResult",
+    "DuplicateSkuError",
+    "ExportReport",
+    "InventoryPusher",
+    "ItemResult",
+    "LevelResult",
+    "ProductExporter",
+    "check_access",
+]

@@ -1,0 +1,195 @@
+"""Inventory push: ERP stock to the store, only what changed, in as few calls as possible.
+
+:meth:`InventoryPusher.push`:
+
+1. takes a **fresh snapshot** from the ERP's :class:`~bigcommerce_connect.ports.StockSource`
+   at push time (never a value read earlier in the run);
+2. keeps only items whose quantity differs from the last value pushed for them (the
+   per-item, per-location marker), so an untouched item is never re-sent;
+3. sends **absolute** adjustments (by variant id when the item is bound, else by SKU),
+   grouped by location, at most 2,000 items a request;
+4. marks items pushed only after their request succeeded.
+
+If the store refuses some items of a batch (it refuses the whole batch), the others are sent
+again without them; a refused item whose product tracks stock at product level (it has a
+product binding) falls back to the catalog: ``inventory_level`` through the product batch
+update (10 a request; the catalog only writes the default location).
+
+Trade-off (absolute values vs. deltas): an absolute value can overwrite a store sale that
+happened between the snapshot and the write. Reading the snapshot at push time shrinks that
+window to the length of the request, and pushing only changed items means a store sale on an
+item the ERP did not touch is never overwritten. The ERP stays the source of truth: the sale's
+order import lowers the ERP stock, and the next push sends the corrected value. Deltas would
+avoid the window but drift forever after one lost or doubled request, and a relative
+adjustment on a SKU new to a location is rejected (failure modes 20 and 21).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.errors import ApiError, BigCommerceError, ValidationError
+from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
+from bigcommerce_connect.models import InventoryAdjustment, ModelError
+from bigcommerce_connect.ports import BindingRepository, Clock, StockLevel, StockSource
+from bigcommerce_connect.resources._base import chunked
+from bigcommerce_connect.resources.inventory import adjustment_batches
+
+__all__ = ["InventoryPusher"]
+
+_ITEM_INDEX: Final = re.compile(r"items\[(\d+)\]")
+_PRODUCT_BATCH: Final = 10
+_DEFAULT_LOCATION: Final = 1
+
+
+@attrs.frozen
+class _Push:
+    """One changed stock level and the adjustment that carries it."""
+
+    level: StockLevel
+    adjustment: InventoryAdjustment
+    product_id: int | None  # set when the item is a product-level item (catalog fallback)
+    variant_id: int | None
+
+
+class InventoryPusher:
+    """Pushes ERP stock to the store so it shows low or out of stock in time."""
+
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        *,
+        stock: StockSource,
+        bindings: BindingRepository,
+        clock: Clock,
+        reason: str = "ERP stock sync",
+    ) -> None:
+        self.client = client
+        self.stock = stock
+        self.bindings = bindings
+        self.clock = clock
+        self.reason = reason
+
+    def push(self, local_ids: Sequence[str] | None = None) -> ExportReport:
+        """Push every changed item (or only ``local_ids``); one result per changed item."""
+        report = ExportReport(started_at=self.clock.now())
+        calls, started = self.client.api_calls, time.monotonic()
+        pushes: list[_Push] = []
+        for level in self.stock.stock_snapshot(local_ids):
+            if self.stock.stock_pushed(level.local_id, level.location_id) == level.quantity:
+                continue
+            planned = self._plan(level)
+            if isinstance(planned, ItemResult):
+                report.items.append(planned)
+            else:
+                pushes.append(planned)
+        by_adjustment = {id(p.adjustment): p for p in pushes}
+        for batch in adjustment_batches(p.adjustment for p in pushes):
+            report.items.extend(self._send([by_adjustment[id(a)] for a in batch]))
+        report.api_calls = self.client.api_calls - calls
+        report.duration_seconds = time.monotonic() - started
+        return report
+
+    def _plan(self, level: StockLevel) -> _Push | ItemResult:
+        product = self.bindings.get_by_local("product", level.local_id)
+        variant = self.bindings.get_by_local("variant", level.local_id)
+        variant_id = int(variant.external_id) if variant is not None else None
+        # A negative ERP stock (oversold) shows as 0: absolute stock cannot be negative.
+        quantity = max(level.quantity, 0)
+        try:
+            adjustment = InventoryAdjustment(
+                location_id=level.location_id,
+                quantity=quantity,
+                variant_id=variant_id,
+                sku=None if variant_id is not None else level.sku,
+            )
+        except ModelError as error:
+            return _result(level, Action.FAILED, error=f"invalid stock level: {error}")
+        product_id = int(product.external_id) if product is not None else None
+        return _Push(level, adjustment, product_id, variant_id)
+
+    def _send(self, batch: list[_Push]) -> list[ItemResult]:
+        """Send one request; on a refusal, resend without the refused items."""
+        try:
+            self.client.inventory.adjust_absolute([p.adjustment for p in batch], reason=self.reason)
+        except ValidationError as error:
+            refused = _refused(error, len(batch))
+            if not refused or len(refused) == len(batch):
+                return self._fallback(batch, str(error))
+            kept = [p for n, p in enumerate(batch) if n not in refused]
+            results = self._fallback([batch[n] for n in sorted(refused)], str(error))
+            return results + self._send(kept)
+        except BigCommerceError as error:
+            return [_result(p.level, Action.FAILED, error=str(error)) for p in batch]
+        return self._pushed(batch)
+
+    def _pushed(self, batch: list[_Push]) -> list[ItemResult]:
+        self.stock.mark_stock_pushed([p.level for p in batch], self.clock.now())
+        return [
+            _result(p.level, Action.UPDATED, product_id=p.product_id, variant_id=p.variant_id)
+            for p in batch
+        ]
+
+    def _fallback(self, refused: list[_Push], reason: str) -> list[ItemResult]:
+        """Write refused product-level items through the catalog's ``inventory_level``."""
+        results: list[ItemResult] = []
+        usable = [
+            p
+            for p in refused
+            if p.product_id is not None and p.level.location_id == _DEFAULT_LOCATION
+        ]
+        for p in refused:
+            if p not in usable:
+                results.append(_result(p.level, Action.FAILED, error=reason))
+        for chunk in chunked(usable, _PRODUCT_BATCH):
+            body: list[Mapping[str, Any]] = [
+                {"id": p.product_id, "inventory_level": p.adjustment.quantity} for p in chunk
+            ]
+            try:
+                outcome = self.client.products.update_batch(body)
+            except ApiError as error:
+                results.extend(_result(p.level, Action.FAILED, error=str(error)) for p in chunk)
+                continue
+            written = {row.get("id") for row in outcome.data if isinstance(row, dict)}
+            done = [p for p in chunk if outcome.ok or p.product_id in written]
+            results.extend(self._pushed(done))
+            results.extend(
+                _result(p.level, Action.FAILED, error=f"{reason}; catalog fallback failed too")
+                for p in chunk
+                if p not in done
+            )
+        return results
+
+
+def _refused(error: ApiError, count: int) -> set[int]:
+    """The indexes of the items a refused adjustment named (``items[n]...``)."""
+    found = set()
+    for key in error.field_errors:
+        match = _ITEM_INDEX.search(key)
+        if match and int(match.group(1)) < count:
+            found.add(int(match.group(1)))
+    return found
+
+
+def _result(
+    level: StockLevel,
+    action: Action,
+    *,
+    error: str = "",
+    product_id: int | None = None,
+    variant_id: int | None = None,
+) -> ItemResult:
+    return ItemResult(
+        local_id=level.local_id,
+        sku=level.sku,
+        action=action,
+        error=error,
+        product_id=product_id,
+        variant_id=variant_id,
+    )

@@ -1,0 +1,484 @@
+"""Update Products: ERP items to store products, linked by SKU, batched, idempotent.
+
+One :meth:`ProductExporter.export` run, in order:
+
+1. **Plan** (no calls): map each item through the "update products" mapping; an unbound item
+   without a category fails here, before any request. A bound item whose mapped payload has
+   the fingerprint stored in its binding is ``unchanged`` and costs nothing.
+2. **Link** unbound items by SKU: variant SKU (``/catalog/variants?sku=``) and product SKU
+   (``/catalog/products?sku=``); more than one matching record is a :class:`DuplicateSkuError`
+   naming the SKU, and nothing is sent for that item.
+3. **Create** the rest, one product a request (the API's rule), custom fields included.
+4. **Update** bound and linked products in batches of 10 and variants in batches of 50;
+   207/422 batch errors come back per item. Updates use the mapping's update view
+   (``create=False``), so create-only fields (``type``, ``inventory_tracking``) are never sent.
+   Custom fields are compared by name with the product's: changed values are updated by id,
+   missing ones created, none duplicated.
+5. **Bind**: the product id and variant id (the base variant of a simple product) are written
+   to the bindings every time, with the payload's fingerprint.
+
+Deliberate choices: on update ``inventory_level`` is not sent (stock belongs to
+:class:`~bigcommerce_connect.export.inventory.InventoryPusher`, which reads it fresh) and an
+empty ``categories`` list is not sent (it would remove every category of the product). Custom
+fields with a blank name or value are skipped (the API takes 1–250 characters). Items that are
+variants of a product with options update their variant only; custom fields are per product
+and follow the product's own item.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.errors import ApiError, BigCommerceError
+from bigcommerce_connect.export._common import (
+    admin_url,
+    batch_failures,
+    error_failures,
+    fingerprint,
+    without_none,
+)
+from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
+from bigcommerce_connect.mapping import (
+    AUTOMATIC_UPDATE_PRODUCTS,
+    CompiledMapping,
+    MappingError,
+    builtin_definition,
+    compile_mapping,
+)
+from bigcommerce_connect.models import CategoryTreeNode, CustomField
+from bigcommerce_connect.ports import (
+    Binding,
+    BindingConflictError,
+    BindingRepository,
+    Clock,
+    ItemSource,
+    LocalItem,
+    SyncStateRepository,
+)
+from bigcommerce_connect.resources._base import chunked
+
+__all__ = [
+    "PRODUCT_EXPORT_STREAM",
+    "CategoryRequiredError",
+    "DuplicateSkuError",
+    "ProductExporter",
+]
+
+PRODUCT_EXPORT_STREAM: Final = "products_export"
+"""The sync-state stream whose cursor marks the last fully successful product export."""
+
+_PRODUCT_BATCH: Final = 10
+_VARIANT_BATCH: Final = 50
+_ID_FILTER_MAX: Final = 250
+# Product fields a variant also has: what a variant-level item can update.
+_VARIANT_FIELDS: Final = frozenset(
+    {"sku", "price", "cost_price", "retail_price", "sale_price", "map_price", "weight",
+     "width", "height", "depth", "upc", "mpn", "gtin", "bin_picking_number"}
+)  # fmt: skip
+
+
+class DuplicateSkuError(BigCommerceError):
+    """More than one store record has the item's SKU: linking would be a guess."""
+
+    code = "duplicate_sku"
+
+    def __init__(self, sku: str, records: Sequence[str]) -> None:
+        self.sku = sku
+        self.records = tuple(records)
+        super().__init__(
+            f"SKU {sku!r} matches {len(records)} store records ({', '.join(records)}); "
+            "make it unique in the store before exporting this item"
+        )
+
+
+class CategoryRequiredError(BigCommerceError):
+    """A new product needs at least one category; the item has none."""
+
+    code = "category_required"
+
+    def __init__(self, local_id: str, sku: str) -> None:
+        self.local_id = local_id
+        self.sku = sku
+        super().__init__(
+            f"item {local_id} (SKU {sku!r}) has no category: choose at least one from the "
+            "store's category tree before it can be created"
+        )
+
+
+@attrs.frozen
+class _Target:
+    """Where an item lives in the store."""
+
+    product_id: int
+    variant_id: int | None
+    is_variant: bool  # a variant of a product with options (updated through /variants)
+
+
+@attrs.define
+class _Plan:
+    """One item on its way to the store."""
+
+    entry: LocalItem
+    sku: str
+    create: dict[str, Any]
+    update: dict[str, Any]
+    custom_fields: list[tuple[str, str]]
+    fingerprint: str
+    target: _Target | None = None
+    linked: bool = False
+
+
+class ProductExporter:
+    """Creates and updates store products from ERP items (the seed's "Update Products")."""
+
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        *,
+        items: ItemSource,
+        bindings: BindingRepository,
+        clock: Clock,
+        sync_state: SyncStateRepository | None = None,
+        mapping: CompiledMapping | None = None,
+    ) -> None:
+        self.client = client
+        self.items = items
+        self.bindings = bindings
+        self.clock = clock
+        self.sync_state = sync_state
+        self.mapping = mapping or compile_mapping(builtin_definition(AUTOMATIC_UPDATE_PRODUCTS))
+
+    # -- what a host shows ------------------------------------------------------------------
+
+    def category_tree(self, tree_id: int = 1) -> list[CategoryTreeNode]:
+        """The store's categories, nested, for the host to show and toggle per item."""
+        return self.client.categories.tree(tree_id)
+
+    def category_choices(self, tree_id: int = 1) -> list[tuple[int, str]]:
+        """Every category as ``(id, "Parent / Child")``, depth first: a flat picker list."""
+        choices: list[tuple[int, str]] = []
+        stack = [(node, node.name or "") for node in reversed(self.category_tree(tree_id))]
+        while stack:
+            node, label = stack.pop()
+            choices.append((node.id, label))
+            stack.extend(
+                (child, f"{label} / {child.name or ''}") for child in reversed(node.children)
+            )
+        return choices
+
+    def admin_url(self, product_id: int | None) -> str:
+        """The control-panel URL that opens the product in a browser."""
+        return admin_url(self.client.endpoint.store_hash, "product", product_id)
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def export_changed(self) -> ExportReport:
+        """Export the items changed since the last fully successful run.
+
+        The cursor only moves when every item succeeded, so a failed item is tried again next
+        run (items that did not change cost nothing thanks to their fingerprints).
+        """
+        marker = (
+            None if self.sync_state is None else self.sync_state.get_cursor(PRODUCT_EXPORT_STREAM)
+        )
+        started = self.clock.now()
+        report = self.export(self.items.changed_since(marker))
+        if self.sync_state is not None and report.ok:
+            self.sync_state.set_cursor(PRODUCT_EXPORT_STREAM, started)
+        return report
+
+    def upload(self, local_ids: Sequence[str], *, force: bool = True) -> ExportReport:
+        """Export these items now (the seed's "Upload" button) and report each one.
+
+        ``force`` sends even an unchanged item (the user asked for it); unknown ids fail.
+        """
+        found = self.items.get(local_ids)
+        report = self.export(found, force=force)
+        known = {entry.local_id for entry in found}
+        for local_id in local_ids:
+            if local_id not in known:
+                report.items.append(
+                    ItemResult(local_id=local_id, action=Action.FAILED, error="no such ERP item")
+                )
+        return report
+
+    def export(self, entries: Iterable[LocalItem], *, force: bool = False) -> ExportReport:
+        """Create, link or update a product for each item; one result per item."""
+        entries = list(entries)
+        report = ExportReport(started_at=self.clock.now())
+        calls, started = self.client.api_calls, time.monotonic()
+        plans: list[_Plan] = []
+        for entry in entries:
+            outcome = self._plan(entry, force)
+            if isinstance(outcome, _Plan):
+                plans.append(outcome)
+            else:
+                report.items.append(outcome)
+        plans = self._link(plans, report)
+        for plan in [p for p in plans if p.target is None]:
+            report.items.append(self._create(plan))
+        bound = [p for p in plans if p.target is not None]
+        report.items.extend(self._update_products([p for p in bound if not _is_variant(p)]))
+        report.items.extend(self._update_variants([p for p in bound if _is_variant(p)]))
+        order = {entry.local_id: n for n, entry in enumerate(entries)}
+        report.items.sort(key=lambda result: order.get(result.local_id, len(order)))
+        report.api_calls = self.client.api_calls - calls
+        report.duration_seconds = time.monotonic() - started
+        return report
+
+    # -- 1. plan ----------------------------------------------------------------------------
+
+    def _plan(self, entry: LocalItem, force: bool) -> _Plan | ItemResult:
+        try:
+            create = without_none(self.mapping.apply(entry.item, create=True))
+            update = without_none(self.mapping.apply(entry.item, create=False))
+        except MappingError as error:
+            return self._failed(entry.local_id, "", f"mapping failed: {error}")
+        sku = str(create.get("sku") or "")
+        if not sku.strip():
+            return self._failed(entry.local_id, "", "the item has no SKU (item code)")
+        fields = _custom_fields(create.pop("custom_fields", None))
+        if fields:
+            create["custom_fields"] = [{"name": name, "value": value} for name, value in fields]
+        update.pop("custom_fields", None)
+        update.pop("inventory_level", None)  # stock is the InventoryPusher's (fresh snapshot)
+        if not update.get("categories"):
+            update.pop("categories", None)  # [] would remove every category of the product
+        plan = _Plan(entry, sku, create, update, fields, fingerprint([update, fields]))
+        binding = self._binding_of(entry.local_id)
+        plan.target = None if binding is None else _target_of(binding)
+        if plan.target is None and not create.get("categories"):
+            problem = CategoryRequiredError(entry.local_id, sku)
+            return self._failed(entry.local_id, sku, str(problem))
+        unchanged = binding is not None and binding.data.get("fingerprint") == plan.fingerprint
+        if plan.target is not None and unchanged and not force:
+            return self._result(plan, plan.target, Action.UNCHANGED)
+        return plan
+
+    def _binding_of(self, local_id: str) -> Binding | None:
+        return self.bindings.get_by_local("product", local_id) or self.bindings.get_by_local(
+            "variant", local_id
+        )
+
+    # -- 2. link by SKU ---------------------------------------------------------------------
+
+    def _link(self, plans: list[_Plan], report: ExportReport) -> list[_Plan]:
+        kept: list[_Plan] = []
+        for plan in plans:
+            if plan.target is None:
+                try:
+                    plan.target = self._find_by_sku(plan.sku)
+                except BigCommerceError as error:
+                    report.items.append(self._failed(plan.entry.local_id, plan.sku, str(error)))
+                    continue
+                plan.linked = plan.target is not None
+            kept.append(plan)
+        return kept
+
+    def _find_by_sku(self, sku: str) -> _Target | None:
+        """The one store record with this SKU (variant SKU, then product SKU), or None.
+
+        Raises:
+            DuplicateSkuError: more than one record has the SKU.
+        """
+        variants = self.client.variants.by_sku(sku)
+        products = self.client.products.by_sku(sku, include=())
+        variant_ids = {variant.id for variant in variants}
+        records = [f"variant {v.id} of product {v.product_id}" for v in variants] + [
+            f"product {p.id}" for p in products if p.base_variant_id not in variant_ids
+        ]
+        if len(records) > 1:
+            raise DuplicateSkuError(sku, records)
+        if variants:
+            variant = variants[0]
+            return _Target(int(variant.product_id or 0), variant.id, bool(variant.option_values))
+        if products:
+            return _Target(products[0].id, products[0].base_variant_id, False)
+        return None
+
+    # -- 3. create --------------------------------------------------------------------------
+
+    def _create(self, plan: _Plan) -> ItemResult:
+        try:
+            product = self.client.products.create(plan.create)
+        except BigCommerceError as error:
+            return self._failed(plan.entry.local_id, plan.sku, str(error))
+        target = _Target(product.id, product.base_variant_id, False)
+        return self._bind(plan, target, Action.CREATED, plan.fingerprint)
+
+    # -- 4. update --------------------------------------------------------------------------
+
+    def _update_products(self, plans: list[_Plan]) -> list[ItemResult]:
+        results: list[ItemResult] = []
+        existing = self._custom_fields_of([_target(p).product_id for p in plans if p.custom_fields])
+        for chunk in chunked(plans, _PRODUCT_BATCH):
+            sent = [{"id": _target(p).product_id, **p.update} for p in chunk]
+            failures, written = self._send_batch(self.client.products.update_batch, sent)
+            for index, plan in enumerate(chunk):
+                if index in failures:
+                    results.append(self._failed(plan.entry.local_id, plan.sku, failures[index]))
+                    continue
+                target = _target(plan)
+                base = written.get(target.product_id, {}).get("base_variant_id", target.variant_id)
+                target = attrs.evolve(target, variant_id=base)
+                problems = self._sync_custom_fields(
+                    target.product_id, plan.custom_fields, existing.get(target.product_id, [])
+                )
+                results.append(self._finish(plan, target, problems))
+        return results
+
+    def _update_variants(self, plans: list[_Plan]) -> list[ItemResult]:
+        results: list[ItemResult] = []
+        for chunk in chunked(plans, _VARIANT_BATCH):
+            sent = [
+                {
+                    "id": _target(p).variant_id,
+                    **{k: v for k, v in p.update.items() if k in _VARIANT_FIELDS},
+                }
+                for p in chunk
+            ]
+            failures, _ = self._send_batch(self.client.variants.update_batch, sent)
+            for index, plan in enumerate(chunk):
+                if index in failures:
+                    results.append(self._failed(plan.entry.local_id, plan.sku, failures[index]))
+                else:
+                    results.append(self._finish(plan, _target(plan), []))
+        return results
+
+    def _send_batch(
+        self, send: Any, sent: list[dict[str, Any]]
+    ) -> tuple[dict[int, str], dict[int, Mapping[str, Any]]]:
+        """Send one batch; the failed items by index, and the written records by id."""
+        try:
+            result = send(sent)
+        except ApiError as error:
+            return error_failures(error, len(sent)), {}
+        except BigCommerceError as error:
+            return {index: str(error) for index in range(len(sent))}, {}
+        failures = batch_failures(result, sent, all_or_nothing=result.status == 422)
+        written = {
+            int(row["id"]): row
+            for row in result.data
+            if isinstance(row, Mapping) and isinstance(row.get("id"), int)
+        }
+        return failures, written
+
+    def _custom_fields_of(self, product_ids: list[int]) -> dict[int, list[CustomField]]:
+        """The current custom fields of these products, one request per 250 products."""
+        found: dict[int, list[CustomField]] = {}
+        for chunk in chunked(sorted(set(product_ids)), _ID_FILTER_MAX):
+            for page in self.client.products.pages(id_in=chunk, include=["custom_fields"]):
+                found.update({product.id: product.custom_fields for product in page})
+        return found
+
+    def _sync_custom_fields(
+        self, product_id: int, wanted: list[tuple[str, str]], existing: list[CustomField]
+    ) -> list[str]:
+        """Update changed fields by id and create missing ones; never a duplicate."""
+        by_name: dict[str, CustomField] = {}
+        for field in existing:
+            by_name.setdefault(field.name, field)  # a store-side duplicate: keep to the first
+        problems: list[str] = []
+        for name, value in wanted:
+            current = by_name.get(name)
+            try:
+                if current is None:
+                    by_name[name] = self.client.products.create_custom_field(
+                        product_id, name, value
+                    )
+                elif current.value != value and current.id is not None:
+                    self.client.products.update_custom_field(product_id, current.id, name, value)
+            except BigCommerceError as error:
+                problems.append(f"custom field {name!r}: {error}")
+        return problems
+
+    # -- 5. bind ----------------------------------------------------------------------------
+
+    def _finish(self, plan: _Plan, target: _Target, problems: list[str]) -> ItemResult:
+        action = Action.LINKED if plan.linked else Action.UPDATED
+        if not problems:
+            return self._bind(plan, target, action, plan.fingerprint)
+        # The ids are still written back; without a fingerprint the next run retries it.
+        result = self._bind(plan, target, action, "")
+        if result.action is Action.FAILED:
+            return result
+        return attrs.evolve(result, action=Action.FAILED, error="; ".join(problems))
+
+    def _bind(self, plan: _Plan, target: _Target, action: Action, stamp: str) -> ItemResult:
+        now = self.clock.now()
+        data = {
+            "product_id": target.product_id,
+            "variant_id": target.variant_id,
+            "sku": plan.sku,
+            "fingerprint": stamp,
+        }
+        local_id = plan.entry.local_id
+        try:
+            if not target.is_variant:
+                self.bindings.bind(
+                    Binding(entity="product", external_id=str(target.product_id),
+                            local_id=local_id, synced_at=now, data=data)
+                )  # fmt: skip
+            if target.variant_id is not None:
+                self.bindings.bind(
+                    Binding(entity="variant", external_id=str(target.variant_id),
+                            local_id=local_id, synced_at=now, data=data)
+                )  # fmt: skip
+        except BindingConflictError as error:
+            return self._failed(local_id, plan.sku, f"cannot bind: {error}")
+        return self._result(plan, target, action)
+
+    def _result(self, plan: _Plan, target: _Target, action: Action) -> ItemResult:
+        return ItemResult(
+            local_id=plan.entry.local_id,
+            sku=plan.sku,
+            action=action,
+            product_id=target.product_id,
+            variant_id=target.variant_id,
+            admin_url=self.admin_url(target.product_id),
+        )
+
+    @staticmethod
+    def _failed(local_id: str, sku: str, error: str) -> ItemResult:
+        return ItemResult(local_id=local_id, sku=sku, action=Action.FAILED, error=error)
+
+
+def _target(plan: _Plan) -> _Target:
+    if plan.target is None:
+        raise AssertionError("only bound plans are updated")  # pragma: no cover
+    return plan.target
+
+
+def _is_variant(plan: _Plan) -> bool:
+    return _target(plan).is_variant
+
+
+def _target_of(binding: Binding) -> _Target | None:
+    """Where a binding says the item lives (None if it lacks the ids)."""
+    data = binding.data
+    if binding.entity == "product":
+        variant = data.get("variant_id")
+        return _Target(
+            int(binding.external_id), variant if isinstance(variant, int) else None, False
+        )
+    product = data.get("product_id")
+    if not isinstance(product, int):
+        return None
+    return _Target(product, int(binding.external_id), True)
+
+
+def _custom_fields(raw: Any) -> list[tuple[str, str]]:
+    """The mapped custom fields as unique (name, value) pairs; blank ones are skipped."""
+    pairs: dict[str, str] = {}
+    for field in raw or []:
+        if not isinstance(field, Mapping):
+            continue
+        name, value = str(field.get("name") or "").strip(), str(field.get("value") or "")
+        if name and value.strip():
+            pairs.setdefault(name, value)
+    return list(pairs.items())
