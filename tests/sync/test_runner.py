@@ -53,3 +53,26 @@ def test_a_failed_cycle_keeps_last_update(make_rig: MakeRig) -> None:
     rig.sb.knobs.clear_faults()
     assert report.failed
     assert rig.settings.last_update is None
+
+
+def test_cycle_pushes_changed_stock_after_the_orders(make_rig: MakeRig) -> None:
+    from decimal import Decimal
+
+    from bigcommerce_connect.records import ErpItem
+    from bigcommerce_connect.sync import push_inventory
+
+    rig = make_rig(auto_import=True)
+    with rig.sb.store.locked() as store:
+        skus = [v["sku"] for v in list(store.variants.values())[:3]]
+    for index, sku in enumerate(skus):
+        item = ErpItem(item_code=sku, quantity_on_hand=Decimal(40 + index))
+        rig.erp.item_source.put(f"I-{index}", item)
+    runner = SyncRunner(
+        rig.client, rig.settings, rig.ports, inventory=push_inventory(rig.erp.stock)
+    )
+    report = runner.run_cycle()
+    assert report.inventory_pushed == 3
+    assert [rig.sb.store.inventory_of(sku) for sku in skus] == [40, 41, 42]
+    rig.later()
+    again = runner.run_cycle()
+    assert again.inventory_pushed == 0

@@ -7,7 +7,7 @@ from bigcommerce_connect.sync.importer import LockedError, StoreImporter
 from bigcommerce_connect.sync.options import ImportOptions, MissingItemPolicy
 from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter, OrderImportError
 from bigcommerce_connect.sync.report import PlannedAction, RunReport
-from bigcommerce_connect.sync.runner import InventoryStep, SyncRunner
+from bigcommerce_connect.sync.runner import InventoryStep, SyncRunner, push_inventory
 from bigcommerce_connect.sync.webhooks import (
     DEFAULT_SCOPES,
     SECRET_HEADER,
@@ -43,4 +43,5 @@ __all__ = [
     "WebhookResult",
     "dashboard",
     "ensure_webhooks",
+    "push_inventory",
 ]

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.export.inventory import InventoryPusher
+from bigcommerce_connect.export.report import Action
+from bigcommerce_connect.notifications import NotificationKind
+from bigcommerce_connect.ports import StockSource
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import CustomerImporter
@@ -19,10 +23,38 @@ from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter
 from bigcommerce_connect.sync.report import RunReport
 
-__all__ = ["InventoryStep", "SyncRunner"]
+__all__ = ["InventoryStep", "SyncRunner", "push_inventory"]
 
 #: Pushes ERP stock to the store inside a cycle; returns how many items it pushed.
 InventoryStep = Callable[[SyncContext], int]
+
+
+def push_inventory(stock: StockSource) -> InventoryStep:
+    """The standard inventory step: push changed ERP stock with :class:`InventoryPusher`.
+
+    Failed items are reported as warnings and pushed again next cycle (their marker did not
+    move). A preview pushes nothing.
+    """
+
+    def step(ctx: SyncContext) -> int:
+        if ctx.preview:
+            return 0
+        pusher = InventoryPusher(
+            ctx.client, stock=stock, bindings=ctx.ports.bindings, clock=ctx.ports.clock
+        )
+        report = pusher.push()
+        failed = [item for item in report.items if item.action is Action.FAILED]
+        for item in failed:
+            ctx.notify(
+                NotificationKind.WARNING,
+                "inventory.push.failed",
+                f"stock of {item.sku or item.local_id} was not pushed: {item.error}",
+                entity="item",
+                external_id=item.local_id,
+            )
+        return len(report.items) - len(failed)
+
+    return step
 
 
 class SyncRunner:
