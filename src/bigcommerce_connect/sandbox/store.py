@@ -188,6 +188,7 @@ class SandboxStore:
         self._delivery_cond = threading.Condition(self.lock)
         self._last_ids: dict[str, int] = {}
         self._sinks: list[EventSink] = []
+        self._sku_index: dict[str, int] = {}
 
     # -- infrastructure -------------------------------------------------------------------
 
@@ -318,10 +319,16 @@ class SandboxStore:
     def variant_by_sku(self, sku: str) -> dict[str, Any] | None:
         """The variant with this SKU (variant SKUs include base variants), if any."""
         with self.lock:
-            for variant in self.variants.values():
-                if variant["sku"] == sku:
-                    return variant
-        return None
+            # A SKU index, checked on every hit and rebuilt on a miss: tests change
+            # ``variants`` directly, and a 10,000-item adjustment must not scan 10,000 times.
+            index = self._sku_index
+            variant = self.variants.get(index.get(sku, -1))
+            if variant is not None and variant["sku"] == sku:
+                return variant
+            index.clear()
+            index.update((str(v["sku"]), vid) for vid, v in self.variants.items() if v.get("sku"))
+            found = index.get(sku)
+            return None if found is None else self.variants[found]
 
     def inventory_of(self, sku: str, location_id: int = 1) -> int | None:
         """Stock of a SKU at a location (default location 1), or ``None`` for an unknown SKU."""
