@@ -17,9 +17,17 @@ import pytest
 
 from bigcommerce_connect.adapters.memory import FixedClock
 from bigcommerce_connect.adapters.sqlite import SCHEMA_VERSION, SchemaVersionError, SqliteErp
+from bigcommerce_connect.adapters.sqlite.codec import dump_record
+from bigcommerce_connect.adapters.sqlite.schema import MIGRATIONS
 from bigcommerce_connect.notifications import Notification, NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
-from bigcommerce_connect.records import ErpAddress, ErpCustomer, ErpOrderLine, ErpSalesOrder
+from bigcommerce_connect.records import (
+    ErpAddress,
+    ErpCustomer,
+    ErpItem,
+    ErpOrderLine,
+    ErpSalesOrder,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PLUS_TWO = timezone(timedelta(hours=2))
@@ -171,6 +179,43 @@ def test_a_newer_database_is_refused_with_a_clear_message(path: Path) -> None:
     connection.close()
     with pytest.raises(SchemaVersionError, match=r"schema version \d+.*upgrade bigcommerce"):
         SqliteErp(path)
+
+
+def test_a_version_1_database_upgrades_in_place_with_its_data(path: Path) -> None:
+    # A file as the first release wrote it: migration 1 only, data in the v1 tables.
+    connection = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        connection.execute(statement)
+    connection.execute("PRAGMA user_version = 1")
+    connection.execute(
+        "INSERT INTO bindings (entity, external_id, local_id, synced_at, data) "
+        "VALUES ('order', '1', 'SO1', ?, '{\"moved\":true}')",
+        (T0.isoformat(),),
+    )
+    connection.execute(
+        "INSERT INTO customers (id, email_key, record) VALUES (1, 'zoë@example.com', ?)",
+        (dump_record(full_customer()),),
+    )
+    connection.execute("INSERT INTO items VALUES ('P1', 'S', 0, '1.50')")
+    connection.execute("INSERT INTO cursors VALUES ('orders', ?)", (T0.isoformat(),))
+    connection.close()
+
+    with SqliteErp(path) as erp:
+        binding = erp.bindings.get("order", "1")
+        assert binding is not None
+        assert (binding.local_id, binding.synced_at, binding.data) == ("SO1", T0, {"moved": True})
+        assert erp.customers.get("C1") == full_customer()
+        assert erp.items.find_by_sku("S") == [
+            ItemRef(local_id="P1", sku="S", available=Decimal("1.50"))
+        ]
+        assert erp.sync_state.get_cursor("orders") == T0
+        # The version-2 tables are there and empty, ready for the export ports.
+        assert erp.item_source.changed_since(None) == []
+        erp.item_source.put("I1", ErpItem(item_code="A", quantity_on_hand=Decimal(2)), modified=T0)
+        assert [level.quantity for level in erp.stock.stock_snapshot()] == [2]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    connection.close()
 
 
 def test_a_file_that_is_not_a_database_is_refused(path: Path) -> None:

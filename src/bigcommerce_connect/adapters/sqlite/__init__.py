@@ -1,7 +1,8 @@
 """SQLite storage for every port: the embedded default for small real users.
 
 :class:`SqliteErp` keeps bindings, customers, sales orders, items, cursors, the quarantine,
-locks, webhook receipts and notifications in one SQLite file (standard library ``sqlite3``)::
+locks, webhook receipts and notifications - and, for the exporters, export items, stock
+markers, contacts and price levels - in one SQLite file (standard library ``sqlite3``)::
 
     with SqliteErp("erp.db", items=catalogue) as erp:
         ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
@@ -41,6 +42,12 @@ from bigcommerce_connect.adapters.sqlite.repositories import (
     system_now,
 )
 from bigcommerce_connect.adapters.sqlite.schema import SCHEMA_VERSION, SchemaVersionError
+from bigcommerce_connect.adapters.sqlite.sources import (
+    SqliteContacts,
+    SqliteItemSource,
+    SqlitePriceLevels,
+    SqliteStockSource,
+)
 from bigcommerce_connect.ports import Clock, ItemRef
 
 __all__ = [
@@ -48,13 +55,17 @@ __all__ = [
     "SCHEMA_VERSION",
     "SchemaVersionError",
     "SqliteBindings",
+    "SqliteContacts",
     "SqliteCustomers",
     "SqliteErp",
+    "SqliteItemSource",
     "SqliteItems",
     "SqliteLock",
     "SqliteNotifier",
+    "SqlitePriceLevels",
     "SqliteQuarantine",
     "SqliteSalesOrders",
+    "SqliteStockSource",
     "SqliteSyncState",
     "SqliteUnitOfWork",
     "SqliteWebhookReceipts",
@@ -70,7 +81,8 @@ class SqliteErp:
             same catalogue on every open is harmless).
         lock_lease: how long a store lock holds before another owner may take it over.
         busy_timeout: seconds a write waits for another process's transaction.
-        clock: the time for lock leases and timestamps (the system clock by default).
+        clock: the time for lock leases and timestamps, including an export item's modified
+            time when ``item_source.put`` is given none (the system clock by default).
     """
 
     def __init__(
@@ -97,6 +109,10 @@ class SqliteErp:
         self.lock = SqliteLock(db, now, lease=lock_lease)
         self.webhook_receipts = SqliteWebhookReceipts(db, now)
         self.notifier = SqliteNotifier(db, now)
+        self.item_source = SqliteItemSource(db, now)
+        self.stock = SqliteStockSource(db, self.item_source)
+        self.contacts = SqliteContacts(db)
+        self.price_levels = SqlitePriceLevels(db)
         if items:
             self.items.add_all(items)
 

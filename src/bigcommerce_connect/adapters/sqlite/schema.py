@@ -85,7 +85,40 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2 = (
+    # Export side: what the host hands the exporters. Item records are JSON documents, kept
+    # apart from the import-side ``items`` catalogue (a different shape, filled separately).
+    # ``modified`` is fixed-width UTC text, so the text comparison in changed_since() is a
+    # time comparison and the index serves it.
+    """CREATE TABLE export_items (
+        local_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        modified TEXT NOT NULL
+    )""",
+    "CREATE INDEX export_items_modified ON export_items (modified)",
+    # The quantity last pushed per item and location: what makes a push send only changes.
+    """CREATE TABLE stock_pushes (
+        local_id TEXT NOT NULL,
+        location_id INTEGER NOT NULL,
+        quantity INTEGER NOT NULL,
+        pushed_at TEXT NOT NULL,
+        PRIMARY KEY (local_id, location_id)
+    )""",
+    "CREATE TABLE contacts (local_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    # A level exists even with no prices (set_prices(level, [])), hence its own table.
+    "CREATE TABLE price_levels (name TEXT PRIMARY KEY)",
+    """CREATE TABLE level_prices (
+        level TEXT NOT NULL REFERENCES price_levels (name) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        price TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        sale_price TEXT,
+        PRIMARY KEY (level, position)
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Every migration in order; ``MIGRATIONS[n]`` takes version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,239 @@
+"""The export-side ports of :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`.
+
+What the exporters read (items, stock, contacts, price levels) and the stock markers the
+inventory push writes, over the same
+:class:`~bigcommerce_connect.adapters.sqlite.connection.Database` as the import-side
+repositories. Each class has the host-side fill methods of its in-memory
+twin in :mod:`~bigcommerce_connect.adapters.memory` (``put``, ``set_quantity``,
+``set_prices``...), with the same meaning, so a host or a test can switch between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from bigcommerce_connect.adapters.memory import item_sku
+from bigcommerce_connect.adapters.sqlite.codec import (
+    dump_record,
+    load_record,
+    parse_time,
+    utc_text,
+)
+from bigcommerce_connect.adapters.sqlite.connection import Database, Row
+from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
+from bigcommerce_connect.records import ErpContact, ErpItem
+
+__all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
+
+Now = Callable[[], datetime]
+
+# Older SQLite builds allow 999 parameters a statement; stay well below.
+_IDS_PER_QUERY = 500
+
+
+def _by_ids(db: Database, sql: str, local_ids: Sequence[str]) -> dict[str, Row]:
+    """Rows whose first column is one of ``local_ids``, keyed by it.
+
+    ``sql`` ends with ``IN ({})``, filled with one placeholder per id of a chunk.
+    """
+    found: dict[str, Row] = {}
+    unique = list(dict.fromkeys(local_ids))
+    for start in range(0, len(unique), _IDS_PER_QUERY):
+        chunk = unique[start : start + _IDS_PER_QUERY]
+        placeholders = ", ".join("?" * len(chunk))
+        for row in db.all(sql.format(placeholders), chunk):
+            found[row[0]] = row
+    return found
+
+
+class SqliteItemSource:
+    """ERP items to export as JSON documents, each with the UTC time it last changed."""
+
+    def __init__(self, db: Database, now: Now) -> None:
+        self._db = db
+        self._now = now
+
+    def put(self, local_id: str, item: ErpItem, *, modified: datetime | None = None) -> None:
+        """Add or replace an item (``modified``, timezone-aware, defaults to now)."""
+        when = modified if modified is not None else self._now()
+        self._db.execute(
+            "INSERT INTO export_items (local_id, record, modified) VALUES (?, ?, ?) "
+            "ON CONFLICT (local_id) DO UPDATE SET record = excluded.record, "
+            "modified = excluded.modified",
+            (local_id, dump_record(item), utc_text(when)),
+        )
+
+    def changed_since(self, marker: datetime | None) -> Sequence[LocalItem]:
+        """Items changed after ``marker`` (all when None), ordered by local id."""
+        if marker is None:
+            rows = self._db.all("SELECT local_id, record FROM export_items ORDER BY local_id")
+        else:
+            # Both sides are fixed-width UTC text: text order is time order.
+            rows = self._db.all(
+                "SELECT local_id, record FROM export_items WHERE modified > ? ORDER BY local_id",
+                (utc_text(marker),),
+            )
+        return [
+            LocalItem(local_id=local_id, item=load_record(text, ErpItem)) for local_id, text in rows
+        ]
+
+    def get(self, local_ids: Sequence[str]) -> Sequence[LocalItem]:
+        """The known items among ``local_ids``, in the order asked."""
+        found = _by_ids(
+            self._db, "SELECT local_id, record FROM export_items WHERE local_id IN ({})", local_ids
+        )
+        return [
+            LocalItem(local_id=local_id, item=load_record(found[local_id][1], ErpItem))
+            for local_id in local_ids
+            if local_id in found
+        ]
+
+    def set_quantity(self, local_id: str, quantity: int) -> None:
+        """Change an item's stock on hand (as a sale or a receipt in the ERP would).
+
+        The item's modified time stays: a stock change is not a product change, and the
+        inventory push finds it through its per-item markers. KeyError for an unknown item.
+        """
+        with self._db.transaction():
+            row = self._db.one("SELECT record FROM export_items WHERE local_id = ?", (local_id,))
+            if row is None:
+                raise KeyError(f"no export item {local_id}")
+            item = attrs.evolve(load_record(row[0], ErpItem), quantity_on_hand=Decimal(quantity))
+            self._db.execute(
+                "UPDATE export_items SET record = ? WHERE local_id = ?",
+                (dump_record(item), local_id),
+            )
+
+
+class SqliteStockSource:
+    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location."""
+
+    def __init__(self, db: Database, items: SqliteItemSource) -> None:
+        self._db = db
+        self._items = items
+
+    def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
+        """Every item with a known stock (or only ``local_ids``), read now."""
+        found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
+        return [
+            StockLevel(
+                local_id=entry.local_id,
+                sku=item_sku(entry.item),
+                quantity=int(entry.item.quantity_on_hand),
+                location_id=entry.item.location_id or 1,
+            )
+            for entry in found
+            if entry.item.quantity_on_hand is not None
+        ]
+
+    def stock_pushed(self, local_id: str, location_id: int) -> int | None:
+        """The quantity last pushed, or None."""
+        row = self._db.one(
+            "SELECT quantity FROM stock_pushes WHERE local_id = ? AND location_id = ?",
+            (local_id, location_id),
+        )
+        return None if row is None else int(row[0])
+
+    def mark_stock_pushed(self, levels: Sequence[StockLevel], at: datetime) -> None:
+        """Remember the pushed quantities, all or none."""
+        pushed_at = utc_text(at)
+        with self._db.transaction():
+            for level in levels:
+                self._db.execute(
+                    "INSERT INTO stock_pushes (local_id, location_id, quantity, pushed_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (local_id, location_id) DO UPDATE SET "
+                    "quantity = excluded.quantity, pushed_at = excluded.pushed_at",
+                    (level.local_id, level.location_id, level.quantity, pushed_at),
+                )
+
+    def pushed_at(self, local_id: str, location_id: int = 1) -> datetime | None:
+        """When the item's stock was last pushed (for tests), in UTC."""
+        row = self._db.one(
+            "SELECT pushed_at FROM stock_pushes WHERE local_id = ? AND location_id = ?",
+            (local_id, location_id),
+        )
+        return None if row is None else parse_time(row[0])
+
+
+class SqliteContacts:
+    """ERP contacts for the B2B export, as JSON documents."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def put(self, local_id: str, contact: ErpContact) -> None:
+        """Add or replace a contact."""
+        self._db.execute(
+            "INSERT INTO contacts (local_id, record) VALUES (?, ?) "
+            "ON CONFLICT (local_id) DO UPDATE SET record = excluded.record",
+            (local_id, dump_record(contact)),
+        )
+
+    def contacts(self, local_ids: Sequence[str] | None = None) -> Sequence[LocalContact]:
+        """The contacts asked for (all, by local id, when None); unknown ids are left out."""
+        if local_ids is None:
+            rows = self._db.all("SELECT local_id, record FROM contacts ORDER BY local_id")
+            return list(self._contacts(rows))
+        found = _by_ids(
+            self._db, "SELECT local_id, record FROM contacts WHERE local_id IN ({})", local_ids
+        )
+        return list(self._contacts(found[i] for i in local_ids if i in found))
+
+    @staticmethod
+    def _contacts(rows: Iterable[Row]) -> Iterator[LocalContact]:
+        for local_id, text in rows:
+            yield LocalContact(local_id=local_id, contact=load_record(text, ErpContact))
+
+
+class SqlitePriceLevels:
+    """Price levels and their prices, set by the host (or a test); prices keep their order."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def set_prices(self, level: str, prices: Sequence[LevelPrice]) -> None:
+        """Replace a level's prices (creating the level; an empty list keeps it, priceless)."""
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO price_levels (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                (level,),
+            )
+            self._db.execute("DELETE FROM level_prices WHERE level = ?", (level,))
+            for position, price in enumerate(prices):
+                self._db.execute(
+                    "INSERT INTO level_prices "
+                    "(level, position, sku, price, currency, sale_price) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        level,
+                        position,
+                        price.sku,
+                        str(price.price),
+                        price.currency,
+                        None if price.sale_price is None else str(price.sale_price),
+                    ),
+                )
+
+    def price_levels(self) -> Sequence[str]:
+        """Every level name, sorted."""
+        return [name for (name,) in self._db.all("SELECT name FROM price_levels ORDER BY name")]
+
+    def prices(self, level: str) -> Sequence[LevelPrice]:
+        """A level's prices in the order they were set (empty if unknown)."""
+        rows = self._db.all(
+            "SELECT sku, price, currency, sale_price FROM level_prices WHERE level = ? "
+            "ORDER BY position",
+            (level,),
+        )
+        return [
+            LevelPrice(
+                sku=sku,
+                price=Decimal(price),
+                currency=currency,
+                sale_price=None if sale_price is None else Decimal(sale_price),
+            )
+            for sku, price, currency, sale_price in rows
+        ]
