@@ -27,6 +27,7 @@ __all__ = [
     "ErpItem",
     "ErpOrderLine",
     "ErpSalesOrder",
+    "item_sku",
 ]
 
 
@@ -301,3 +302,8 @@ class ErpContact:
     notes: str = ""
     external_id: int | None = None
     price_level: str = ""
+
+
+def item_sku(item: ErpItem) -> str:
+    """The SKU the automatic mappings build: the item code, ``-variant code`` when set."""
+    return f"{item.item_code}-{item.variant_code}" if item.variant_code else item.item_code

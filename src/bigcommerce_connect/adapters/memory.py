@@ -29,7 +29,7 @@ from bigcommerce_connect.ports import (
     QuarantineEntry,
     StockLevel,
 )
-from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
+from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder, item_sku
 
 __all__ = [
     "AllowListAccessPolicy",
@@ -427,11 +427,6 @@ class MemoryErp:
 
 
 # -- export-side sources --------------------------------------------------------------------
-
-
-def item_sku(item: ErpItem) -> str:
-    """The SKU the automatic mappings build: the item code, ``-variant code`` when set."""
-    return f"{item.item_code}-{item.variant_code}" if item.variant_code else item.item_code
 
 
 class MemoryItemSource:

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
@@ -22,9 +23,10 @@ from bigcommerce_connect.cli.display import print_summary, progress_printer
 from bigcommerce_connect.cli.sync_cmd import exit_code, mappings_dir
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.ports import ItemRef
+from bigcommerce_connect.records import ErpItem
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.settings import StoreSettings
-from bigcommerce_connect.sync import ErpPorts, SyncRunner, dashboard
+from bigcommerce_connect.sync import ErpPorts, SyncRunner, dashboard, push_inventory
 
 __all__ = ["add_parser"]
 
@@ -51,14 +53,21 @@ def _database(path: str | None) -> Iterator[str]:
         yield str(Path(folder) / "erp.db")
 
 
-def _catalogue(sb: Sandbox) -> list[ItemRef]:
-    # The demo ERP already knows the store's products, as an ERP that sells them would.
+def _skus(sb: Sandbox) -> list[tuple[int, str]]:
     with sb.store.locked() as store:
-        return [
-            ItemRef(local_id=f"ITEM-{variant['id']}", sku=variant["sku"], is_variant=True)
-            for variant in store.variants.values()
-            if variant.get("sku")
-        ]
+        return [(vid, v["sku"]) for vid, v in sorted(store.variants.items()) if v.get("sku")]
+
+
+def _fill_erp(erp: SqliteErp, sb: Sandbox) -> None:
+    # The demo ERP already knows the store's products and has its own stock counts for
+    # them, as an ERP that sells them would: the cycle pushes those counts to the store.
+    skus = _skus(sb)
+    erp.items.add_all(
+        [ItemRef(local_id=f"ITEM-{vid}", sku=sku, is_variant=True) for vid, sku in skus]
+    )
+    for vid, sku in skus:
+        stock = Decimal((vid * 7) % 40)
+        erp.item_source.put(f"ITEM-{vid}", ErpItem(item_code=sku, quantity_on_hand=stock))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
     with (
         run_sandbox(config) as sb,
         _database(args.db) as db,
-        SqliteErp(db, items=_catalogue(sb)) as erp,
+        SqliteErp(db) as erp,
     ):
+        _fill_erp(erp, sb)
         settings = StoreSettings(
             api_path=sb.api_path,
             api_token=sb.access_token,
@@ -85,7 +95,13 @@ def run(args: argparse.Namespace) -> int:
             ports = ErpPorts.from_erp(
                 erp, mappings=JsonFileMappingStore(mappings_dir(db)), clock=SystemClock()
             )
-            runner = SyncRunner(client, settings, ports, progress=progress_printer())
+            runner = SyncRunner(
+                client,
+                settings,
+                ports,
+                inventory=push_inventory(erp.stock),
+                progress=progress_printer(),
+            )
             before = dashboard(client)
             out.write("Running one cycle: customers, orders (then status moves), inventory\n")
             report = runner.run_now()

@@ -16,7 +16,7 @@ from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.cli.common import CliError, Subparsers, add_store_flags, load_settings
 from bigcommerce_connect.cli.display import print_summary, progress_printer
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.sync import ErpPorts, RunReport, SyncRunner
+from bigcommerce_connect.sync import ErpPorts, RunReport, SyncRunner, push_inventory
 
 __all__ = ["add_parser", "exit_code", "mappings_dir"]
 
@@ -59,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
             erp, mappings=JsonFileMappingStore(mappings_dir(args.db)), clock=SystemClock()
         )
         progress = None if args.json else progress_printer()
-        runner = SyncRunner(client, settings, ports, progress=progress)
+        runner = SyncRunner(
+            client, settings, ports, inventory=push_inventory(erp.stock), progress=progress
+        )
         if args.watch is None:
             return _report(runner.run_now(preview=args.dry_run), args)
         return _watch(runner, args)

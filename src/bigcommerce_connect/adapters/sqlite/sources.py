@@ -16,7 +16,6 @@ from decimal import Decimal
 
 import attrs
 
-from bigcommerce_connect.adapters.memory import item_sku
 from bigcommerce_connect.adapters.sqlite.codec import (
     dump_record,
     load_record,
@@ -25,7 +24,7 @@ from bigcommerce_connect.adapters.sqlite.codec import (
 )
 from bigcommerce_connect.adapters.sqlite.connection import Database, Row
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
-from bigcommerce_connect.records import ErpContact, ErpItem
+from bigcommerce_connect.records import ErpContact, ErpItem, item_sku
 
 __all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
 
