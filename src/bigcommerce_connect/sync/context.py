@@ -100,10 +100,12 @@ class SyncContext:
             ports.notifier, recipient=settings.notify_to, store=self.report.store
         )
         self.progress: Callable[[str, RunReport], None] | None = None
+        self._calls_at_start = client.api_calls
 
     def tick(self, stage: str) -> None:
         """Tell the host's progress display where the run is (after each page)."""
         if self.progress is not None:
+            self.report.api_calls = self.client.api_calls - self._calls_at_start
             self.progress(stage, self.report)
 
     @property
