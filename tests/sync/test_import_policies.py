@@ -119,3 +119,21 @@ def test_ensure_webhooks_creates_missing_and_reactivates(make_rig: MakeRig) -> N
     again = ensure_webhooks(rig.client, destination, secret="s3cret")
     assert again == ids
     assert rig.client.webhooks.get(ids[0]).is_active
+
+
+def test_a_one_cent_difference_is_a_warning_not_a_failure(make_rig: MakeRig) -> None:
+    rig = make_rig()
+    order_id = rig.sb.store.add_order(line_count=2)
+    lines = rig.sb.store.lines_of(order_id)
+    with rig.sb.store.locked() as store:
+        order = store.orders[order_id]
+        for field in ("shipping_cost_inc_tax", "handling_cost_inc_tax"):
+            order[field] = Decimal(0)
+        order["discount_amount"] = order["coupon_discount"] = Decimal(0)
+        order["total_inc_tax"] = sum(Decimal(str(line["total_inc_tax"])) for line in lines)
+        order["total_inc_tax"] += Decimal("0.01")
+    report = rig.importer.import_orders()
+    rounding = [n for n in report.notifications if n.code == "order.rounding"]
+    assert [n.external_id for n in rounding] == [str(order_id)]
+    assert rounding[0].kind is NotificationKind.WARNING
+    assert f"BC{order_id}" in rig.erp_order_refs()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
+from decimal import Decimal
 
 import attrs
 
@@ -35,4 +36,4 @@ class ImportOptions:
     skip_incomplete: bool = True
     missing_item_policy: MissingItemPolicy = MissingItemPolicy.WARN
     move_statuses: bool = True
-    rounding_tolerance: str = "0.01"
+    rounding_tolerance: Decimal = Decimal("0.01")  # a difference up to this is a warning

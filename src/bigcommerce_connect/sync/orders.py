@@ -301,7 +301,7 @@ class OrderImporter:
         expected = sum((p for p in parts if p is not None), Decimal(0))
         expected -= (record.discount or 0) + (record.coupon_discount or 0)
         difference = abs(expected - record.total)
-        if Decimal(0) < difference <= Decimal(self.ctx.options.rounding_tolerance):
+        if Decimal(0) < difference <= self.ctx.options.rounding_tolerance:
             self._tell(
                 order.id,
                 NotificationKind.WARNING,
