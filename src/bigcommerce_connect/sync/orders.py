@@ -392,6 +392,11 @@ class OrderImporter:
             except ApiError as error:
                 self.ctx.report.errors.append(f"order {entry.external_id}: {error}")
                 continue
+            except ModelError as error:
+                # Still unreadable: it stays quarantined (one more attempt counted) and the
+                # replay goes on with the next entry instead of ending on this one.
+                self._quarantine_wire(entry.payload, error, order_id=int(entry.external_id))
+                continue
             outcome = self.import_order(order)
             if outcome.move:
                 self.move_statuses([order])
