@@ -395,7 +395,7 @@ class OrderImporter:
             except ModelError as error:
                 # Still unreadable: it stays quarantined (one more attempt counted) and the
                 # replay goes on with the next entry instead of ending on this one.
-                self._quarantine_wire(entry.payload, error, order_id=int(entry.external_id))
+                self._quarantine_wire(dict(entry.payload), error, order_id=int(entry.external_id))
                 continue
             outcome = self.import_order(order)
             if outcome.move:
