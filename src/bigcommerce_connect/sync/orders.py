@@ -189,17 +189,12 @@ class OrderImporter:
         with ctx.transaction():
             customer_id = self._customer_for(order)
             self._check_credit(order, customer_id, record)
+            if ctx.preview:
+                self._count(order, binding, record)
+                return
             if binding is None:
-                ctx.report.orders_imported += 1
-                ctx.report.plan(ORDER, order.id, "create", record.customer_lookup)
-                if ctx.preview:
-                    return
                 local_id = ctx.ports.sales_orders.create(record, customer_id=customer_id or "")
             else:
-                ctx.report.orders_updated += 1
-                ctx.report.plan(ORDER, order.id, "update", binding.local_id)
-                if ctx.preview:
-                    return
                 local_id = binding.local_id
                 ctx.ports.sales_orders.update(
                     local_id, record, customer_id=customer_id or "", fields=fields
@@ -213,6 +208,18 @@ class OrderImporter:
                     synced_at=ctx.now(),
                 )
             )
+        # Counted once the unit of work committed: a run that lost the race for this order
+        # to another runner (BindingConflictError) rolled back and imported nothing.
+        self._count(order, binding, record)
+
+    def _count(self, order: Order, binding: Binding | None, record: ErpSalesOrder) -> None:
+        report = self.ctx.report
+        if binding is None:
+            report.orders_imported += 1
+            report.plan(ORDER, order.id, "create", record.customer_lookup)
+        else:
+            report.orders_updated += 1
+            report.plan(ORDER, order.id, "update", binding.local_id)
 
     def _map(self, order: Order, *, create: bool) -> tuple[ErpSalesOrder, frozenset[str]]:
         mapping = self.ctx.order_mapping
