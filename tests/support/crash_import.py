@@ -11,7 +11,11 @@
 * ``cursor``   - every order handled; the cursor is about to be saved
 
 The hooks wrap the ports and the client here, in the script: the library has no test hooks.
-Without ``CRASH_AT`` it is a plain run that prints its report as JSON.
+Without ``CRASH_AT`` it is a plain run that prints its report as JSON. For concurrency
+tests: ``RUNNER=sync`` runs a whole ``SyncRunner`` cycle instead of the order import,
+``BYPASS_LOCK=1`` replaces the store lock with one that always grants (as if a host's lock
+failed), and ``START_BARRIER=PREFIX`` makes the process wait until ``START_PARTIES`` processes
+have touched ``PREFIX.<pid>`` files, so they really run at once.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from bigcommerce_connect import BigCommerceClient, StoreSettings
 from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
-from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter
+from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter, SyncRunner
 
 
 def die() -> None:
@@ -52,6 +58,25 @@ def dying(real: Callable[..., Any], nth: int, *, after: bool) -> Callable[..., A
     return wrapper
 
 
+class GrantingLock:
+    """A store lock that always says yes: only the bindings keep orders single now."""
+
+    def try_acquire(self, name: str, owner: str) -> bool:
+        return True
+
+    def release(self, name: str, owner: str) -> None:
+        return None
+
+
+def barrier(prefix: str, parties: int) -> None:
+    """Wait (bounded) until ``parties`` processes have reached this point."""
+    Path(f"{prefix}.{os.getpid()}").touch()
+    folder, name = Path(prefix).parent, Path(prefix).name
+    deadline = time.monotonic() + 30
+    while len(list(folder.glob(name + ".*"))) < parties and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def main(api_path: str, token: str, db: str) -> int:
     step = os.environ.get("CRASH_AT", "")
     nth = int(os.environ.get("CRASH_ON", "3"))
@@ -70,10 +95,17 @@ def main(api_path: str, token: str, db: str) -> int:
             erp.sync_state.set_cursor = dying(erp.sync_state.set_cursor, 1, after=False)  # type: ignore[method-assign]
         elif step:
             raise SystemExit(f"unknown CRASH_AT {step!r}")
+        if os.environ.get("BYPASS_LOCK"):
+            erp.lock = GrantingLock()  # type: ignore[assignment]
         ports = ErpPorts.from_erp(erp, mappings=InMemoryMappingStore(), clock=SystemClock())
         # One status move at a time, so "the nth move" is one well-defined order.
         options = ImportOptions(settle=timedelta(0), status_move_concurrency=1, page_size=20)
-        report = StoreImporter(client, settings, ports, options).import_orders()
+        if os.environ.get("START_BARRIER"):
+            barrier(os.environ["START_BARRIER"], int(os.environ.get("START_PARTIES", "2")))
+        if os.environ.get("RUNNER") == "sync":
+            report = SyncRunner(client, settings, ports, options).run_now()
+        else:
+            report = StoreImporter(client, settings, ports, options).import_orders()
     sys.stdout.write(json.dumps(report.to_dict()) + "\n")
     return 1 if report.failed else 0
 

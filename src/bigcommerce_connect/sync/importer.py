@@ -101,6 +101,7 @@ class StoreImporter:
         started = time.monotonic()
         try:
             with self._locked():
+                ctx.progress = self._renewing(ctx.progress)
                 job(ctx)
         except LockedError as error:
             ctx.report.failed = True
@@ -120,12 +121,37 @@ class StoreImporter:
             ctx.report.duration_seconds = time.monotonic() - started
         return ctx.report
 
+    @property
+    def _lock_name(self) -> str:
+        return f"{self.settings.endpoint.store_hash or self.settings.endpoint.host}:import"
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        name = f"{self.settings.endpoint.store_hash or self.settings.endpoint.host}:import"
+        name = self._lock_name
         if not self.ports.lock.try_acquire(name, self._owner):
             raise LockedError(f"another import of this store is running ({name})")
         try:
             yield
         finally:
             self.ports.lock.release(name, self._owner)
+
+    def _renewing(
+        self, progress: Callable[[str, RunReport], None] | None
+    ) -> Callable[[str, RunReport], None]:
+        """The progress callback, renewing the store lock first after every page.
+
+        A store lock may be a lease (the SQLite one is): a run longer than the lease would lose
+        it silently and let a second runner in. Renewing after each page keeps it; finding it
+        taken over stops this run (cursor unchanged) instead of running beside the other.
+        """
+
+        def tick(stage: str, report: RunReport) -> None:
+            if not self.ports.lock.try_acquire(self._lock_name, self._owner):
+                raise LockedError(
+                    f"the store lock ({self._lock_name}) was taken over by another import; "
+                    "this run stopped"
+                )
+            if progress is not None:
+                progress(stage, report)
+
+        return tick
