@@ -9,17 +9,20 @@ naming the field, and imports once it is fixed in the store.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
+from bigcommerce_connect import BigCommerceClient
 from bigcommerce_connect.adapters.memory import MemoryErp
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.errors import UnexpectedResponseError
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from bigcommerce_connect.transport import HttpRequest, HttpResponse, Urllib3Transport
 from support.proof import (
     AF,
     AS,
@@ -213,3 +216,33 @@ def test_persistently_garbled_list_stops_the_run_with_a_typed_error(corpus_store
         again = runner_for(client, settings, erp).run_now()
     assert not again.failed, again.errors
     assert erp_refs(erp) == expected_refs(ids)
+
+
+class _JunkInLists(Urllib3Transport):
+    """Real HTTP to the sandbox, with junk slipped into every order list on the way back."""
+
+    JUNK: Final = (None, "garbage", 7, [1], {"id": "x"}, {})
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        response = super().send(request)
+        if request.method == "GET" and "/v2/orders?" in request.url and response.status == 200:
+            items = json.loads(response.body)
+            items[1:1] = list(self.JUNK)
+            body = json.dumps(items).encode()
+            return HttpResponse(status=response.status, headers=response.headers, body=body)
+        return response
+
+
+def test_list_items_that_are_not_orders_are_quarantined_not_fatal(corpus_store: Sandbox) -> None:
+    sb = corpus_store
+    ids = all_awaiting_fulfillment(sb)
+    settings = settings_for(sb)
+    erp = MemoryErp(catalogue(sb))
+    with BigCommerceClient.from_settings(settings, transport=_JunkInLists()) as client:
+        report = runner_for(client, settings, erp).run_now()
+    assert not report.failed, report.errors
+    assert erp_refs(erp) == expected_refs(ids)
+    assert report.orders_quarantined == len(_JunkInLists.JUNK)
+    alerts = alerts_of(erp)
+    assert len(alerts) == len(_JunkInLists.JUNK)
+    assert all(a.code == "order.import.ModelError" for a in alerts)

@@ -120,7 +120,9 @@ class OrderImporter:
             try:
                 orders.append(Order.from_wire(item))
             except ModelError as error:
-                self._quarantine_wire(item, error)
+                # A list item that is not even an object (null, a string) is kept as it came.
+                payload = item if isinstance(item, dict) else {"value": item}
+                self._quarantine_wire(payload, error)
         return orders
 
     def process_page(self, orders: list[Order]) -> list[datetime]:
@@ -414,6 +416,7 @@ def _json_payload(order: Order) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"id": order.id}
 
 
-def _wire_id(item: dict[str, Any]) -> int:
-    value = item.get("id")
+def _wire_id(item: object) -> int:
+    # The wire may hold anything where an order belongs; 0 stands for "no usable id".
+    value = item.get("id") if isinstance(item, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
