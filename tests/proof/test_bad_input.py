@@ -246,3 +246,30 @@ def test_list_items_that_are_not_orders_are_quarantined_not_fatal(corpus_store: 
     alerts = alerts_of(erp)
     assert len(alerts) == len(_JunkInLists.JUNK)
     assert all(a.code == "order.import.ModelError" for a in alerts)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", {"not": "an e-mail"}), ("customer_group_id", "gold"), ("addresses", "none")],
+)
+def test_an_unreadable_customer_is_quarantined_and_orders_still_import(
+    corpus_store: Sandbox, field: str, value: Any
+) -> None:
+    sb = corpus_store
+    ids = all_awaiting_fulfillment(sb)
+    with sb.store.locked() as store:
+        # The customer of the first registered order, so its orders need it too.
+        broken = next(o["customer_id"] for o in store.orders.values() if o["customer_id"])
+        store.customers[broken][field] = value
+    settings = settings_for(sb)
+    erp = MemoryErp(catalogue(sb))
+    with fast_client(sb, settings) as client:
+        report = runner_for(client, settings, erp).run_now()
+    assert not report.failed, report.errors
+    assert erp_refs(erp) == expected_refs(ids)
+    assert report.customers_quarantined >= 1
+    entries = list(erp.quarantine.entries("customer"))
+    assert [e.external_id for e in entries] == [str(broken)]
+    assert field in entries[0].reason
+    codes = {a.code for a in alerts_of(erp)}
+    assert codes == {"customer.import.ModelError"}

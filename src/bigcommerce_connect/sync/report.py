@@ -32,6 +32,7 @@ class RunReport:
     customers_created: int = 0
     customers_updated: int = 0
     customers_skipped: int = 0
+    customers_quarantined: int = 0
     orders_imported: int = 0
     orders_updated: int = 0
     orders_skipped: int = 0
@@ -61,6 +62,7 @@ class RunReport:
             "customers_created": self.customers_created,
             "customers_updated": self.customers_updated,
             "customers_skipped": self.customers_skipped,
+            "customers_quarantined": self.customers_quarantined,
             "orders_imported": self.orders_imported,
             "orders_updated": self.orders_updated,
             "orders_skipped": self.orders_skipped,
