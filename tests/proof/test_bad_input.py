@@ -22,6 +22,7 @@ from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.errors import UnexpectedResponseError
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from bigcommerce_connect.sync.webhooks import SECRET_HEADER
 from bigcommerce_connect.transport import HttpRequest, HttpResponse, Urllib3Transport
 from support.proof import (
     AF,
@@ -273,3 +274,28 @@ def test_an_unreadable_customer_is_quarantined_and_orders_still_import(
     assert field in entries[0].reason
     codes = {a.code for a in alerts_of(erp)}
     assert codes == {"customer.import.ModelError"}
+
+
+def test_a_webhook_for_an_unreadable_order_quarantines_it(corpus_store: Sandbox) -> None:
+    sb = corpus_store
+    ids = all_awaiting_fulfillment(sb)
+    broken = ids[0]
+    with sb.store.locked() as store:
+        store.orders[broken]["total_inc_tax"] = "12,34 EUR"
+    settings = settings_for(sb)
+    erp = MemoryErp(catalogue(sb))
+    delivery = {
+        "scope": "store/order/created",
+        "store_id": "1",
+        "data": {"type": "order", "id": broken},
+        "hash": "h1",
+        "created_at": 1700000000,
+        "producer": "stores/x",
+    }
+    with fast_client(sb, settings) as client:
+        handler = runner_for(client, settings, erp).importer.webhook_handler("s3cret")
+        result = handler.handle({SECRET_HEADER: "s3cret"}, json.dumps(delivery).encode())
+    assert result.http_status == 200
+    assert [e.external_id for e in erp.quarantine.entries("order")] == [str(broken)]
+    assert [a.code for a in alerts_of(erp)] == ["order.import.ModelError"]
+    assert erp_refs(erp) == []
