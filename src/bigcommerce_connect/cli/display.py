@@ -43,7 +43,7 @@ def print_summary(
     w(f"\nSync of {report.store or 'the store'}{mode}\n")
     w(
         f"  customers   {report.customers_created} created, {report.customers_updated} updated, "
-        f"{report.customers_skipped} unchanged\n"
+        f"{report.customers_skipped} unchanged, {report.customers_quarantined} quarantined\n"
     )
     w(
         f"  orders      {report.orders_imported} imported, {report.orders_updated} updated, "
