@@ -1,7 +1,7 @@
 """Every benchmark of the issue in one run; results to JSON and a table in docs/performance.md.
 
-    .venv/bin/python benchmarks/run_all.py            # full: ~10 minutes on 2 cores
-    .venv/bin/python benchmarks/run_all.py --quick    # smaller sizes: ~2-3 minutes
+    .venv/bin/python benchmarks/run_all.py            # full: about 12 minutes on 2 cores
+    .venv/bin/python benchmarks/run_all.py --quick    # smaller sizes: about 1.5 minutes
 
 1. Order import against the official ``bigcommerce`` client (``bench_official.py``): 2,000
    orders (quick: 500) at 20 ms latency over TLS; calls per order, wall time, ratios.
