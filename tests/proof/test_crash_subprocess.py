@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from bigcommerce_connect.adapters.sqlite.codec import utc_text
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from support.proof import (
     AF,
+    AS,
+    SOAK_FAULTS,
     all_awaiting_fulfillment,
     assert_exactly_once,
     catalogue,
@@ -41,13 +44,17 @@ def store() -> Iterator[Sandbox]:
         yield sb
 
 
-def run_child(sb: Sandbox, db: Path, crash_at: str | None) -> subprocess.CompletedProcess[str]:
+def run_child(
+    sb: Sandbox, db: Path, crash_at: str | None, *, crash_on: str = "23", fast: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CRASH_AT", "CRASH_ON")}
     if crash_at:
         env["CRASH_AT"] = crash_at
-        # Die on the 3rd call of the second page's (20 orders a page) step: work before it
-        # is committed, work after it is not.
-        env["CRASH_ON"] = "23"
+        # By default: die on the 3rd call of the second page's (20 orders a page) step, so
+        # work before it is committed and work after it is not.
+        env["CRASH_ON"] = crash_on
+    if fast:
+        env["FAST_RETRY"] = "1"
     return subprocess.run(  # noqa: S603 - our own script, fixed arguments
         [sys.executable, str(SCRIPT), sb.api_path, sb.access_token, str(db)],
         env=env,
@@ -95,3 +102,38 @@ def test_killed_at_each_step_then_rerun_imports_exactly_once(
         assert erp.sync_state.get_cursor("orders") is not None
     # The rerun imported exactly what the killed run had not committed.
     assert report["orders_imported"] == len(ids) - len(partial)
+
+
+@pytest.mark.slow
+def test_killed_again_and_again_under_faults_then_finished_exactly_once(tmp_path: Path) -> None:
+    # 400 orders, 10% random faults and a tight quota; the child is killed at a random step
+    # and call, ten times over, then runs until a clean finish.
+    config = SandboxConfig(seed=23, orders=400, customers=60, products=20, quota=(150, 0.5))
+    rng = random.Random(23)
+    with run_sandbox(config) as sb:
+        ids = all_awaiting_fulfillment(sb)
+        sb.knobs.fault_kinds = SOAK_FAULTS
+        sb.knobs.fault_rate = 0.1
+        sb.knobs.timeout_seconds = 0.5
+        db = tmp_path / "erp.db"
+        with SqliteErp(db, items=catalogue(sb)):
+            pass
+        lock = f"{sb.store_hash}:import"
+        kills = 0
+        for _ in range(10):
+            step = rng.choice(STEPS)
+            nth = str(rng.randint(1, 25))
+            child = run_child(sb, db, step, crash_on=nth, fast=True)
+            kills += child.returncode == -signal.SIGKILL
+            with SqliteErp(db) as erp:
+                refs = erp_refs(erp)
+                assert len(refs) == len(set(refs))
+                expire_lease(erp, lock)
+        assert kills >= 4  # the others ended on their own first (a fault stopped the run)
+        for _ in range(10):
+            if run_child(sb, db, None, fast=True).returncode == 0 and all(
+                s == AS for s in store_statuses(sb, ids).values()
+            ):
+                break
+        with SqliteErp(db) as erp:
+            assert_exactly_once(sb, erp, ids)

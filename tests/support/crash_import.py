@@ -11,11 +11,13 @@
 * ``cursor``   - every order handled; the cursor is about to be saved
 
 The hooks wrap the ports and the client here, in the script: the library has no test hooks.
-Without ``CRASH_AT`` it is a plain run that prints its report as JSON. For concurrency
-tests: ``RUNNER=sync`` runs a whole ``SyncRunner`` cycle instead of the order import,
-``BYPASS_LOCK=1`` replaces the store lock with one that always grants (as if a host's lock
-failed), and ``START_BARRIER=PREFIX`` makes the process wait until ``START_PARTIES`` processes
-have touched ``PREFIX.<pid>`` files, so they really run at once.
+Without ``CRASH_AT`` it is a plain run that prints its report as JSON. More switches:
+
+* ``FAST_RETRY=1`` - short retries and read timeout, for runs under faults
+* ``RUNNER=sync`` - a whole ``SyncRunner`` cycle instead of the order import
+* ``BYPASS_LOCK=1`` - a store lock that always grants (as if a host's lock failed)
+* ``START_BARRIER=PREFIX`` - wait until ``START_PARTIES`` processes have touched
+  ``PREFIX.<pid>`` files, so they really run at once
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bigcommerce_connect import BigCommerceClient, StoreSettings
 from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
+from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter, SyncRunner
 
 
@@ -83,7 +86,17 @@ def main(api_path: str, token: str, db: str) -> int:
     settings = StoreSettings(
         api_path=api_path, api_token=token, allow_insecure_host=True, code="BC"
     )
-    with SqliteErp(db) as erp, BigCommerceClient.from_settings(settings) as client:
+    client_options: dict[str, Any] = {}
+    if os.environ.get("FAST_RETRY"):
+        # For soaks under faults: short real waits, and a read timeout below the stall.
+        client_options = {
+            "timeout": 0.2,
+            "retry": RetryPolicy(max_attempts=6, base_delay=0.02, max_delay=0.3),
+        }
+    with (
+        SqliteErp(db) as erp,
+        BigCommerceClient.from_settings(settings, **client_options) as client,
+    ):
         if step == "created":
             erp.sales_orders.create = dying(erp.sales_orders.create, nth, after=True)  # type: ignore[method-assign]
         elif step == "bound":
