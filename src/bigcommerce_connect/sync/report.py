@@ -46,6 +46,8 @@ class RunReport:
     failed: bool = False
     errors: list[str] = attrs.field(factory=list)
     notifications: list[Notification] = attrs.field(factory=list)
+    #: Notifications delivered to the host but not kept here (past the first thousand).
+    notifications_dropped: int = 0
     planned: list[PlannedAction] = attrs.field(factory=list)
 
     def plan(self, entity: str, external_id: object, action: str, detail: str = "") -> None:
@@ -79,5 +81,6 @@ class RunReport:
                 {"kind": n.kind.value, "code": n.code, "message": n.message}
                 for n in self.notifications
             ],
+            "notifications_dropped": self.notifications_dropped,
             "planned": [attrs.asdict(action) for action in self.planned],
         }
