@@ -299,3 +299,30 @@ def test_a_webhook_for_an_unreadable_order_quarantines_it(corpus_store: Sandbox)
     assert [e.external_id for e in erp.quarantine.entries("order")] == [str(broken)]
     assert [a.code for a in alerts_of(erp)] == ["order.import.ModelError"]
     assert erp_refs(erp) == []
+
+
+class _OddMoveAnswers(Urllib3Transport):
+    """Real HTTP; every status move is answered 200 with an order the SDK cannot read."""
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        response = super().send(request)
+        if request.method == "PUT" and response.status == 200:
+            echoed = {**json.loads(response.body), "total_inc_tax": "n/a"}
+            body = json.dumps(echoed).encode()
+            return HttpResponse(status=200, headers=response.headers, body=body)
+        return response
+
+
+def test_an_unreadable_answer_to_a_status_move_still_counts_as_moved(
+    corpus_store: Sandbox,
+) -> None:
+    sb = corpus_store
+    ids = all_awaiting_fulfillment(sb)
+    settings = settings_for(sb)
+    erp = MemoryErp(catalogue(sb))
+    with BigCommerceClient.from_settings(settings, transport=_OddMoveAnswers()) as client:
+        report = runner_for(client, settings, erp).run_now()
+    assert not report.failed, report.errors
+    assert report.statuses_moved == len(ids)
+    assert set(store_statuses(sb, ids).values()) == {AS}
+    assert erp.sync_state.get_cursor("orders") is not None

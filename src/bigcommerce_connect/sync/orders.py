@@ -379,6 +379,10 @@ class OrderImporter:
     def _move(self, order: Order, set_status: int) -> bool:
         try:
             self.ctx.client.orders.set_status(order.id, set_status)
+        except ModelError:
+            # The store answered 2xx, so the order moved; only its echo of the order was
+            # unreadable. Raising here would end the run half way through a page.
+            return True
         except BigCommerceError as error:
             self._tell(
                 order.id,
