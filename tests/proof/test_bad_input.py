@@ -326,3 +326,30 @@ def test_an_unreadable_answer_to_a_status_move_still_counts_as_moved(
     assert report.statuses_moved == len(ids)
     assert set(store_statuses(sb, ids).values()) == {AS}
     assert erp.sync_state.get_cursor("orders") is not None
+
+
+class _OddStatusList(Urllib3Transport):
+    """Real HTTP; the store's order status list comes back 200 but unreadable."""
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        response = super().send(request)
+        if "/v2/order_statuses" in request.url:
+            body = b'[{"id": "eleven", "name": 5}]'
+            return HttpResponse(status=200, headers=response.headers, body=body)
+        return response
+
+
+def test_unreadable_data_outside_any_one_record_stops_the_run_cleanly(
+    corpus_store: Sandbox,
+) -> None:
+    sb = corpus_store
+    all_awaiting_fulfillment(sb)
+    settings = settings_for(sb)
+    erp = MemoryErp(catalogue(sb))
+    with BigCommerceClient.from_settings(settings, transport=_OddStatusList()) as client:
+        report = runner_for(client, settings, erp).run_now()
+    assert report.failed
+    assert "cannot read" in report.errors[0]
+    assert [n.code for n in report.notifications] == ["run.unexpected_response"]
+    assert erp.sync_state.get_cursor("orders") is None
+    assert erp.lock.try_acquire(f"{sb.store_hash}:import", "next-run")  # lock released

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.models import ModelError
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
@@ -115,6 +116,16 @@ class StoreImporter:
                 f"run.{getattr(error, 'code', 'error')}",
                 f"the import stopped: {error}",
                 request_id=getattr(error, "request_id", None),
+            )
+        except ModelError as error:
+            # A 2xx whose data the SDK cannot read where no single record can be set aside
+            # (the store's status list, say): like a garbled answer, the run stops cleanly.
+            ctx.report.failed = True
+            ctx.report.errors.append(f"the store sent data the SDK cannot read: {error}")
+            ctx.notify(
+                NotificationKind.ERROR,
+                "run.unexpected_response",
+                f"the import stopped: the store sent data the SDK cannot read: {error}",
             )
         finally:
             ctx.report.api_calls = self.client.api_calls - calls_before
