@@ -8,7 +8,6 @@ nothing left in quarantine.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -168,12 +167,3 @@ def assert_exactly_once(sb: Sandbox, erp: Erp, ids: Sequence[int]) -> None:
     assert not missing, f"lost: {missing[:20]}"
     assert refs == expected_refs(ids)
     assert list(erp.quarantine.entries("order")) == []
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
-    """Poll ``condition`` until true (for other processes; never used to time a test)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.02)
