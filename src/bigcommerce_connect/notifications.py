@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import attrs
 
@@ -50,14 +50,27 @@ class Notifier(Protocol):
         ...
 
 
-class SafeNotifier:
-    """Wraps a host notifier so that its failures are logged, never raised into an import."""
+#: How many notifications a :class:`SafeNotifier` keeps in ``sent`` (and a run report): enough
+#: to read, bounded so a run over a large store stays flat in memory. Every notification is
+#: still delivered to the host's notifier.
+KEEP_SENT: Final = 1000
 
-    def __init__(self, inner: Notifier, *, recipient: str = "", store: str = "") -> None:
+
+class SafeNotifier:
+    """Wraps a host notifier so that its failures are logged, never raised into an import.
+
+    ``sent`` keeps the first ``keep`` notifications delivered; ``dropped`` counts the rest.
+    """
+
+    def __init__(
+        self, inner: Notifier, *, recipient: str = "", store: str = "", keep: int = KEEP_SENT
+    ) -> None:
         self._inner = inner
         self._recipient = recipient
         self._store = store
+        self._keep = keep
         self.sent: list[Notification] = []
+        self.dropped = 0
 
     def notify(self, notification: Notification) -> None:
         """Address and deliver ``notification``; swallow and log a notifier failure."""
@@ -66,7 +79,10 @@ class SafeNotifier:
             recipient=notification.recipient or self._recipient,
             store=notification.store or self._store,
         )
-        self.sent.append(addressed)
+        if len(self.sent) < self._keep:
+            self.sent.append(addressed)
+        else:
+            self.dropped += 1
         try:
             self._inner.notify(addressed)
         except Exception:

@@ -65,6 +65,9 @@ class RateLimitGovernor:
         self._quota: int | None = None
         self._window_ms: int | None = None
         self._reset_at: float | None = None
+        # When a request had to wait for the window to reset, no request may go before that
+        # reset: the refilled count belongs to the next window, not to whoever asks first.
+        self._not_before = 0.0
         self.waited_seconds = 0.0
 
     def snapshot(self) -> RateLimitSnapshot:
@@ -87,13 +90,15 @@ class RateLimitGovernor:
                 self._left, self._reset_at = self._quota, None
             if self._left is None:
                 return 0.0
+            start = max(now, self._not_before)
             if self._left > self._reserve:
                 self._left -= 1
-                return 0.0
+                return start - now
             wait = self._time_to_reset(now)
             # Assume the reset refills the quota; the next response corrects the count.
             self._left = (self._quota - 1) if self._quota else None
             self._reset_at = None
+            self._not_before = now + wait
             return wait
 
     def _time_to_reset(self, now: float) -> float:
@@ -113,10 +118,22 @@ class RateLimitGovernor:
                 self._quota = quota
             if window is not None:
                 self._window_ms = window
+            reset_at = None if reset_ms is None else self._clock() + reset_ms / 1000.0
             if left is not None:
-                self._left = left
-            if reset_ms is not None:
-                self._reset_at = self._clock() + reset_ms / 1000.0
+                # Responses of concurrent requests arrive out of order: one that left the
+                # store earlier reports more requests left than we have spent since. In the
+                # same window (same reset time) keep the lower count.
+                same_window = (
+                    reset_at is not None
+                    and self._reset_at is not None
+                    and self._left is not None
+                    and abs(reset_at - self._reset_at) < (self._window_ms or 1000) / 2000.0
+                )
+                self._left = (
+                    min(left, self._left) if same_window and self._left is not None else left
+                )
+            if reset_at is not None:
+                self._reset_at = reset_at
 
     def delay_after_429(self, headers: Mapping[str, str]) -> float | None:
         """Seconds to wait after a 429, from its headers; None if it had none (platform load)."""

@@ -43,7 +43,7 @@ def print_summary(
     w(f"\nSync of {report.store or 'the store'}{mode}\n")
     w(
         f"  customers   {report.customers_created} created, {report.customers_updated} updated, "
-        f"{report.customers_skipped} unchanged\n"
+        f"{report.customers_skipped} unchanged, {report.customers_quarantined} quarantined\n"
     )
     w(
         f"  orders      {report.orders_imported} imported, {report.orders_updated} updated, "
@@ -58,10 +58,11 @@ def print_summary(
             f"to ship {before.to_ship} -> {after.to_ship}\n"
         )
     if report.notifications:
-        w(f"  notifications ({len(report.notifications)}):\n")
+        total = len(report.notifications) + report.notifications_dropped
+        w(f"  notifications ({total}):\n")
         for note in report.notifications[:notifications]:
             w(f"    [{note.kind.value}] {note.code}: {note.message}\n")
-        if len(report.notifications) > notifications:
-            w(f"    ... and {len(report.notifications) - notifications} more\n")
+        if total > notifications:
+            w(f"    ... and {total - notifications} more\n")
     for error in report.errors:
         w(f"  error: {error}\n")

@@ -44,8 +44,13 @@ def mappings_dir(db: str) -> Path:
 
 
 def exit_code(report: RunReport) -> int:
-    """1 when anything failed (the run, an order, a status move), else 0."""
-    failed = report.failed or report.orders_quarantined or report.status_moves_failed
+    """1 when anything failed (the run, an order, a customer, a status move), else 0."""
+    failed = (
+        report.failed
+        or report.orders_quarantined
+        or report.customers_quarantined
+        or report.status_moves_failed
+    )
     return 1 if failed else 0
 
 

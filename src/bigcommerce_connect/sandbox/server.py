@@ -66,6 +66,8 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     clock: Callable[[], datetime] = utc_now
+    #: The token the store accepts; random when None. Tests set a recognisable canary.
+    access_token: str | None = None
 
 
 @attrs.frozen
@@ -217,7 +219,7 @@ class Sandbox:
         digest = hashlib.sha1(f"sandbox-{config.seed}".encode(), usedforsecurity=False)
         self.store_hash = "".join(c for c in digest.hexdigest() if c.isalpha() or c.isdigit())[:10]
         self.client_id = "sbx" + secrets.token_hex(12)
-        self.access_token = secrets.token_hex(16)
+        self.access_token = config.access_token or secrets.token_hex(16)
         self.legacy_username = "sandbox-admin"
         self.legacy_api_key = secrets.token_hex(20)
         self.store = SandboxStore(

@@ -132,8 +132,13 @@ class SyncContext:
     def notify(self, kind: NotificationKind, code: str, message: str, **context: Any) -> None:
         """Send a notification to the settings' employee and keep it in the report."""
         notification = Notification(kind=kind, code=code, message=message, **context)
+        kept = len(self.notifier.sent)
         self.notifier.notify(notification)
-        self.report.notifications.append(self.notifier.sent[-1])
+        if len(self.notifier.sent) > kept:
+            self.report.notifications.append(self.notifier.sent[-1])
+        else:
+            # Delivered to the host's notifier, but not kept: the report stays bounded.
+            self.report.notifications_dropped += 1
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

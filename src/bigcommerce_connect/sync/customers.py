@@ -13,9 +13,9 @@ from typing import Any, Final
 
 import attrs
 
-from bigcommerce_connect.models import BillingAddress, Customer, structure
+from bigcommerce_connect.models import BillingAddress, Customer, ModelError, structure
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError
+from bigcommerce_connect.ports import Binding, BindingConflictError, QuarantineEntry
 from bigcommerce_connect.records import ErpCustomer
 from bigcommerce_connect.sync.context import SyncContext, map_record
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
@@ -82,13 +82,13 @@ class CustomerImporter:
         page_number = 1
         limit = self.ctx.options.page_size
         while True:
-            page = self._page(since, window.end, page_number, limit)
+            page, full = self._page(since, window.end, page_number, limit)
             fresh = [c for c in page if c.id not in seen]
             seen.update(c.id for c in fresh)
             yield from fresh
-            if len(page) < limit:
+            if not full:
                 return
-            last = page[-1].date_modified
+            last = page[-1].date_modified if page else None
             if last is None or (since is not None and last <= since):
                 page_number += 1  # a whole page inside one second: step through it by page
             else:
@@ -96,7 +96,8 @@ class CustomerImporter:
 
     def _page(
         self, since: datetime | None, until: datetime, page_number: int, limit: int
-    ) -> list[Customer]:
+    ) -> tuple[list[Customer], bool]:
+        """One page of readable customers, and whether the store sent a full page."""
         params: dict[str, Any] = {
             "date_modified:max": until,
             "sort": "date_modified:asc",
@@ -108,14 +109,58 @@ class CustomerImporter:
             params["date_modified:min"] = since
         body = self.ctx.client.request("GET", "v3", "customers", params=params).data
         items = body.get("data", []) if isinstance(body, Mapping) else []
-        return [structure(item, Customer) for item in items]
+        items = items if isinstance(items, list) else []
+        return self._typed(items), len(items) >= limit
 
     def import_by_ids(self, customer_ids: list[int]) -> None:
         """Fetch these customers (one call per 250) and import them."""
         for start in range(0, len(customer_ids), 250):
             chunk = customer_ids[start : start + 250]
-            for customer in self.ctx.client.customers.iter(id_in=chunk):
-                self.import_customer(customer)
+            params = {"id:in": ",".join(str(i) for i in chunk), "include": "addresses"}
+            for page in self.ctx.client.pages_v3("customers", params):
+                for customer in self._typed(page):
+                    self.import_customer(customer)
+
+    def _typed(self, items: list[Any]) -> list[Customer]:
+        # One customer the SDK cannot read must not stop the import (or every later run):
+        # it is quarantined with an alert, and read again once the store changes it.
+        customers = []
+        for item in items:
+            try:
+                customers.append(structure(item, Customer))
+            except ModelError as error:
+                self._quarantine(item, error)
+        return customers
+
+    def _quarantine(self, item: object, error: ModelError) -> None:
+        ctx = self.ctx
+        payload = item if isinstance(item, dict) else {"value": item}
+        raw_id = payload.get("id")
+        external_id = str(raw_id) if isinstance(raw_id, int) and raw_id > 0 else "0"
+        reason = str(error)[:500]
+        ctx.report.customers_quarantined += 1
+        ctx.report.plan(CUSTOMER, external_id, "quarantine", reason)
+        ctx.notify(
+            NotificationKind.ALERT,
+            "customer.import.ModelError",
+            f"customer {external_id} was not imported: {reason}",
+            entity=CUSTOMER,
+            external_id=external_id,
+        )
+        if ctx.preview:
+            return
+        now = ctx.now()
+        ctx.ports.quarantine.put(
+            QuarantineEntry(
+                entity=CUSTOMER,
+                external_id=external_id,
+                code="ModelError",
+                reason=reason,
+                payload=payload,
+                first_failed=now,
+                last_failed=now,
+            )
+        )
 
     # -- one customer ----------------------------------------------------------------------
 

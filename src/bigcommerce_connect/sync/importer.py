@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.models import ModelError
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
@@ -101,6 +102,7 @@ class StoreImporter:
         started = time.monotonic()
         try:
             with self._locked():
+                ctx.progress = self._renewing(ctx.progress)
                 job(ctx)
         except LockedError as error:
             ctx.report.failed = True
@@ -115,17 +117,52 @@ class StoreImporter:
                 f"the import stopped: {error}",
                 request_id=getattr(error, "request_id", None),
             )
+        except ModelError as error:
+            # A 2xx whose data the SDK cannot read where no single record can be set aside
+            # (the store's status list, say): like a garbled answer, the run stops cleanly.
+            ctx.report.failed = True
+            ctx.report.errors.append(f"the store sent data the SDK cannot read: {error}")
+            ctx.notify(
+                NotificationKind.ERROR,
+                "run.unexpected_response",
+                f"the import stopped: the store sent data the SDK cannot read: {error}",
+            )
         finally:
             ctx.report.api_calls = self.client.api_calls - calls_before
             ctx.report.duration_seconds = time.monotonic() - started
         return ctx.report
 
+    @property
+    def _lock_name(self) -> str:
+        return f"{self.settings.endpoint.store_hash or self.settings.endpoint.host}:import"
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        name = f"{self.settings.endpoint.store_hash or self.settings.endpoint.host}:import"
+        name = self._lock_name
         if not self.ports.lock.try_acquire(name, self._owner):
             raise LockedError(f"another import of this store is running ({name})")
         try:
             yield
         finally:
             self.ports.lock.release(name, self._owner)
+
+    def _renewing(
+        self, progress: Callable[[str, RunReport], None] | None
+    ) -> Callable[[str, RunReport], None]:
+        """The progress callback, renewing the store lock first after every page.
+
+        A store lock may be a lease (the SQLite one is): a run longer than the lease would lose
+        it silently and let a second runner in. Renewing after each page keeps it; finding it
+        taken over stops this run (cursor unchanged) instead of running beside the other.
+        """
+
+        def tick(stage: str, report: RunReport) -> None:
+            if not self.ports.lock.try_acquire(self._lock_name, self._owner):
+                raise LockedError(
+                    f"the store lock ({self._lock_name}) was taken over by another import; "
+                    "this run stopped"
+                )
+            if progress is not None:
+                progress(stage, report)
+
+        return tick

@@ -120,7 +120,9 @@ class OrderImporter:
             try:
                 orders.append(Order.from_wire(item))
             except ModelError as error:
-                self._quarantine_wire(item, error)
+                # A list item that is not even an object (null, a string) is kept as it came.
+                payload = item if isinstance(item, dict) else {"value": item}
+                self._quarantine_wire(payload, error)
         return orders
 
     def process_page(self, orders: list[Order]) -> list[datetime]:
@@ -189,17 +191,12 @@ class OrderImporter:
         with ctx.transaction():
             customer_id = self._customer_for(order)
             self._check_credit(order, customer_id, record)
+            if ctx.preview:
+                self._count(order, binding, record)
+                return
             if binding is None:
-                ctx.report.orders_imported += 1
-                ctx.report.plan(ORDER, order.id, "create", record.customer_lookup)
-                if ctx.preview:
-                    return
                 local_id = ctx.ports.sales_orders.create(record, customer_id=customer_id or "")
             else:
-                ctx.report.orders_updated += 1
-                ctx.report.plan(ORDER, order.id, "update", binding.local_id)
-                if ctx.preview:
-                    return
                 local_id = binding.local_id
                 ctx.ports.sales_orders.update(
                     local_id, record, customer_id=customer_id or "", fields=fields
@@ -213,6 +210,18 @@ class OrderImporter:
                     synced_at=ctx.now(),
                 )
             )
+        # Counted once the unit of work committed: a run that lost the race for this order
+        # to another runner (BindingConflictError) rolled back and imported nothing.
+        self._count(order, binding, record)
+
+    def _count(self, order: Order, binding: Binding | None, record: ErpSalesOrder) -> None:
+        report = self.ctx.report
+        if binding is None:
+            report.orders_imported += 1
+            report.plan(ORDER, order.id, "create", record.customer_lookup)
+        else:
+            report.orders_updated += 1
+            report.plan(ORDER, order.id, "update", binding.local_id)
 
     def _map(self, order: Order, *, create: bool) -> tuple[ErpSalesOrder, frozenset[str]]:
         mapping = self.ctx.order_mapping
@@ -370,6 +379,10 @@ class OrderImporter:
     def _move(self, order: Order, set_status: int) -> bool:
         try:
             self.ctx.client.orders.set_status(order.id, set_status)
+        except ModelError:
+            # The store answered 2xx, so the order moved; only its echo of the order was
+            # unreadable. Raising here would end the run half way through a page.
+            return True
         except BigCommerceError as error:
             self._tell(
                 order.id,
@@ -392,6 +405,11 @@ class OrderImporter:
             except ApiError as error:
                 self.ctx.report.errors.append(f"order {entry.external_id}: {error}")
                 continue
+            except ModelError as error:
+                # Still unreadable: it stays quarantined (one more attempt counted) and the
+                # replay goes on with the next entry instead of ending on this one.
+                self._quarantine_wire(dict(entry.payload), error, order_id=int(entry.external_id))
+                continue
             outcome = self.import_order(order)
             if outcome.move:
                 self.move_statuses([order])
@@ -402,6 +420,7 @@ def _json_payload(order: Order) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"id": order.id}
 
 
-def _wire_id(item: dict[str, Any]) -> int:
-    value = item.get("id")
+def _wire_id(item: object) -> int:
+    # The wire may hold anything where an order belongs; 0 stands for "no usable id".
+    value = item.get("id") if isinstance(item, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -32,6 +32,7 @@ class RunReport:
     customers_created: int = 0
     customers_updated: int = 0
     customers_skipped: int = 0
+    customers_quarantined: int = 0
     orders_imported: int = 0
     orders_updated: int = 0
     orders_skipped: int = 0
@@ -45,6 +46,8 @@ class RunReport:
     failed: bool = False
     errors: list[str] = attrs.field(factory=list)
     notifications: list[Notification] = attrs.field(factory=list)
+    #: Notifications delivered to the host but not kept here (past the first thousand).
+    notifications_dropped: int = 0
     planned: list[PlannedAction] = attrs.field(factory=list)
 
     def plan(self, entity: str, external_id: object, action: str, detail: str = "") -> None:
@@ -61,6 +64,7 @@ class RunReport:
             "customers_created": self.customers_created,
             "customers_updated": self.customers_updated,
             "customers_skipped": self.customers_skipped,
+            "customers_quarantined": self.customers_quarantined,
             "orders_imported": self.orders_imported,
             "orders_updated": self.orders_updated,
             "orders_skipped": self.orders_skipped,
@@ -77,5 +81,6 @@ class RunReport:
                 {"kind": n.kind.value, "code": n.code, "message": n.message}
                 for n in self.notifications
             ],
+            "notifications_dropped": self.notifications_dropped,
             "planned": [attrs.asdict(action) for action in self.planned],
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.errors import PermissionDeniedError
 from bigcommerce_connect.export.inventory import InventoryPusher
 from bigcommerce_connect.export.report import Action
 from bigcommerce_connect.notifications import NotificationKind
@@ -98,9 +99,33 @@ class SyncRunner:
 
     def _cycle(self, ctx: SyncContext) -> None:
         customers = CustomerImporter(ctx)
-        customers.run()
-        OrderImporter(ctx, customers).run()
-        if self.inventory is not None:
-            pushed = self.inventory(ctx)
-            ctx.report.inventory_pushed += pushed
-            ctx.tick("inventory")
+        _stage(ctx, "customers", customers.run)
+        _stage(ctx, "orders", OrderImporter(ctx, customers).run)
+        inventory = self.inventory
+        if inventory is not None:
+
+            def push() -> None:
+                ctx.report.inventory_pushed += inventory(ctx)
+                ctx.tick("inventory")
+
+            _stage(ctx, "inventory", push)
+
+
+def _stage(ctx: SyncContext, name: str, work: Callable[[], object]) -> None:
+    """Run one stage; a missing API scope fails only this stage, the others still run.
+
+    A 403 is about one kind of data (the API account lacks, say, the Products scope): the
+    stage stops where it is, with its cursor unchanged, and is reported and notified with the
+    scope to grant. Any other store failure still ends the whole cycle.
+    """
+    try:
+        work()
+    except PermissionDeniedError as error:
+        ctx.report.failed = True
+        ctx.report.errors.append(f"{name}: {error}")
+        ctx.notify(
+            NotificationKind.ERROR,
+            f"run.{error.code}",
+            f"the {name} stage stopped: {error}",
+            request_id=error.request_id,
+        )

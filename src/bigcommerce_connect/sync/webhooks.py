@@ -111,6 +111,11 @@ class WebhookHandler:
             order = importer.ctx.client.orders.get(order_id)
         except NotFoundError:
             return WebhookResult(WebhookOutcome.IGNORED, 200, f"order {order_id} is gone")
+        except ModelError as error:
+            # The store's order is unreadable: quarantined with an alert like in a run (a 2xx,
+            # since redelivering the same event cannot help).
+            importer._quarantine_wire({"id": order_id}, error, order_id=order_id)
+            return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
         get_status, _ = importer.statuses
         if order.status_id != get_status:
             return WebhookResult(WebhookOutcome.IGNORED, 200, "not in the import status")
