@@ -240,13 +240,22 @@ def test_list_items_that_are_not_orders_are_quarantined_not_fatal(corpus_store: 
     settings = settings_for(sb)
     erp = MemoryErp(catalogue(sb))
     with BigCommerceClient.from_settings(settings, transport=_JunkInLists()) as client:
-        report = runner_for(client, settings, erp).run_now()
+        runner = runner_for(client, settings, erp)
+        report = runner.run_now()
+        # Junk has no order id: each piece keeps its own entry, and a replay fetches nothing.
+        calls = sb.requests.count()
+        replay = runner.importer.retry_quarantine()
     assert not report.failed, report.errors
     assert erp_refs(erp) == expected_refs(ids)
     assert report.orders_quarantined == len(_JunkInLists.JUNK)
     alerts = alerts_of(erp)
     assert len(alerts) == len(_JunkInLists.JUNK)
     assert all(a.code == "order.import.ModelError" for a in alerts)
+    keys = [e.external_id for e in erp.quarantine.entries("order")]
+    assert len(keys) == len(_JunkInLists.JUNK)
+    assert all(key.startswith("unidentified-") for key in keys)
+    assert sb.requests.count() == calls
+    assert len(replay.errors) == len(_JunkInLists.JUNK)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ only past orders that are fully handled.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -325,16 +327,16 @@ class OrderImporter:
         self, payload: dict[str, Any], error: Exception, order_id: int | None = None
     ) -> None:
         ctx = self.ctx
-        order_id = order_id if order_id is not None else _wire_id(payload)
+        key = _quarantine_key(payload, order_id)
         code = getattr(error, "code", None) or type(error).__name__
         reason = str(error)[:500]
         ctx.report.orders_quarantined += 1
-        ctx.report.plan(ORDER, order_id, "quarantine", reason)
+        ctx.report.plan(ORDER, key, "quarantine", reason)
         self._tell(
-            order_id,
+            key,
             NotificationKind.ALERT,
             f"order.import.{code}",
-            f"order {order_id} was not imported: {reason}",
+            f"order {key} was not imported: {reason}",
             request_id=getattr(error, "request_id", None),
         )
         if ctx.preview:
@@ -343,7 +345,7 @@ class OrderImporter:
         ctx.ports.quarantine.put(
             QuarantineEntry(
                 entity=ORDER,
-                external_id=str(order_id),
+                external_id=key,
                 code=str(code),
                 reason=reason,
                 payload=payload,
@@ -353,7 +355,7 @@ class OrderImporter:
         )
 
     def _tell(
-        self, order_id: int, kind: NotificationKind, code: str, message: str, **extra: Any
+        self, order_id: int | str, kind: NotificationKind, code: str, message: str, **extra: Any
     ) -> None:
         """A notification about one store order."""
         self.ctx.notify(kind, code, message, entity=ORDER, external_id=str(order_id), **extra)
@@ -400,6 +402,13 @@ class OrderImporter:
         """Fetch every quarantined order again and import it; successes leave the quarantine."""
         entries = list(self.ctx.ports.quarantine.entries(ORDER))
         for entry in entries:
+            if not entry.external_id.isdigit():
+                # The store sent something with no order id: nothing to fetch again. It stays
+                # for a person to look at its payload.
+                self.ctx.report.errors.append(
+                    f"order {entry.external_id}: has no order id to fetch again"
+                )
+                continue
             try:
                 order = self.ctx.client.orders.get(int(entry.external_id))
             except ApiError as error:
@@ -418,6 +427,15 @@ class OrderImporter:
 def _json_payload(order: Order) -> dict[str, Any]:
     data = unstructure(order)
     return data if isinstance(data, dict) else {"id": order.id}
+
+
+def _quarantine_key(payload: object, order_id: int | None) -> str:
+    """The order id, or for junk with none a stable key from its content (one entry each)."""
+    found = order_id if order_id is not None else _wire_id(payload)
+    if found:
+        return str(found)
+    text = json.dumps(payload, sort_keys=True, default=str).encode()
+    return "unidentified-" + hashlib.sha1(text, usedforsecurity=False).hexdigest()[:12]
 
 
 def _wire_id(item: object) -> int:

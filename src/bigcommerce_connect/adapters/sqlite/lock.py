@@ -7,7 +7,8 @@ atomic against every thread and every process using the file, so exactly one con
 Stale locks: a runner that dies (killed, power loss) cannot release its lock, so every lock is
 a *lease*. Once ``expires_at`` has passed, another owner may take it over. Choose a lease
 longer than the longest run; the owner renews it by calling ``try_acquire`` again (which
-succeeds for the holder and pushes ``expires_at`` forward). The default is one hour.
+succeeds for the holder and pushes ``expires_at`` forward; the importer renews after every
+page). The default is 15 minutes: a killed runner blocks the next run no longer than that.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bigcommerce_connect.adapters.sqlite.repositories import Now
 
 __all__ = ["DEFAULT_LEASE", "SqliteLock"]
 
-DEFAULT_LEASE = timedelta(hours=1)
+DEFAULT_LEASE = timedelta(minutes=15)  # renewed after every page, so a long run keeps it
 
 
 class SqliteLock:
