@@ -16,7 +16,12 @@ import attrs
 import pytest
 
 from bigcommerce_connect.adapters.memory import FixedClock
-from bigcommerce_connect.adapters.sqlite import SCHEMA_VERSION, SchemaVersionError, SqliteErp
+from bigcommerce_connect.adapters.sqlite import (
+    DEFAULT_LEASE,
+    SCHEMA_VERSION,
+    SchemaVersionError,
+    SqliteErp,
+)
 from bigcommerce_connect.adapters.sqlite.codec import dump_record
 from bigcommerce_connect.adapters.sqlite.schema import MIGRATIONS
 from bigcommerce_connect.notifications import Notification, NotificationKind
@@ -379,8 +384,8 @@ def test_an_expired_lease_can_be_taken_over(path: Path) -> None:
     assert holder.stdout.readline().strip() == "True"
     holder.kill()  # dies holding the lock
     holder.communicate(timeout=30)
-    clock = FixedClock(datetime.now(timezone.utc) + timedelta(minutes=59))
-    with SqliteErp(path, clock=clock, lock_lease=timedelta(hours=1)) as erp:
+    clock = FixedClock(datetime.now(timezone.utc) + timedelta(minutes=14))
+    with SqliteErp(path, clock=clock, lock_lease=DEFAULT_LEASE) as erp:
         assert not erp.lock.try_acquire(LOCK, "us")
         clock.current += timedelta(minutes=2)
         assert erp.lock.try_acquire(LOCK, "us")
