@@ -12,9 +12,9 @@ import pytest
 from bigcommerce_connect import BigCommerceClient, StoreSettings
 from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
-from bigcommerce_connect.ports import ItemRef
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter
+from support.proof import catalogue as catalogue_of
 
 
 @attrs.define
@@ -38,22 +38,6 @@ class Rig:
 
     def erp_order_refs(self) -> list[str]:
         return sorted(order.external_ref for order, _ in self.erp.sales_orders.all().values())
-
-
-def catalogue_of(sb: Sandbox) -> list[ItemRef]:
-    """ERP items for every SKU the sandbox sells, so order lines resolve."""
-    with sb.store.locked() as store:
-        variants = [
-            ItemRef(local_id=f"I{v['id']}", sku=v["sku"], is_variant=True)
-            for v in store.variants.values()
-            if v.get("sku")
-        ]
-        products = [
-            ItemRef(local_id=f"P{p['id']}", sku=p["sku"])
-            for p in store.products.values()
-            if p.get("sku")
-        ]
-    return variants + products
 
 
 MakeRig = Callable[..., Rig]

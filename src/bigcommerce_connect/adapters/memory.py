@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.notifications import Notification
 from bigcommerce_connect.ports import (
     Binding,
@@ -29,7 +30,7 @@ from bigcommerce_connect.ports import (
     QuarantineEntry,
     StockLevel,
 )
-from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder, item_sku
+from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 
 __all__ = [
     "AllowListAccessPolicy",
@@ -479,16 +480,7 @@ class MemoryStockSource:
     def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
         """Every item with a known stock (or only ``local_ids``), read now."""
         found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
-        return [
-            StockLevel(
-                local_id=entry.local_id,
-                sku=item_sku(entry.item),
-                quantity=int(entry.item.quantity_on_hand),
-                location_id=entry.item.location_id or 1,
-            )
-            for entry in found
-            if entry.item.quantity_on_hand is not None
-        ]
+        return stock_levels(found)
 
     def stock_pushed(self, local_id: str, location_id: int) -> int | None:
         """The quantity last pushed, or None."""

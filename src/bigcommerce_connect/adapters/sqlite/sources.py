@@ -23,8 +23,9 @@ from bigcommerce_connect.adapters.sqlite.codec import (
     utc_text,
 )
 from bigcommerce_connect.adapters.sqlite.connection import Database, Row
+from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
-from bigcommerce_connect.records import ErpContact, ErpItem, item_sku
+from bigcommerce_connect.records import ErpContact, ErpItem
 
 __all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
 
@@ -118,16 +119,7 @@ class SqliteStockSource:
     def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
         """Every item with a known stock (or only ``local_ids``), read now."""
         found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
-        return [
-            StockLevel(
-                local_id=entry.local_id,
-                sku=item_sku(entry.item),
-                quantity=int(entry.item.quantity_on_hand),
-                location_id=entry.item.location_id or 1,
-            )
-            for entry in found
-            if entry.item.quantity_on_hand is not None
-        ]
+        return stock_levels(found)
 
     def stock_pushed(self, local_id: str, location_id: int) -> int | None:
         """The quantity last pushed, or None."""
