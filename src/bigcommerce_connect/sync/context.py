@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,6 +28,7 @@ from bigcommerce_connect.ports import (
     CreditLimits,
     CustomerRepository,
     ItemLookup,
+    QuarantineEntry,
     QuarantineRepository,
     SalesOrderRepository,
     StoreLock,
@@ -37,7 +40,7 @@ from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.report import RunReport
 
-__all__ = ["ErpPorts", "SyncContext", "map_record"]
+__all__ = ["ErpPorts", "SyncContext", "map_record", "quarantine_key", "wire_id"]
 
 R = TypeVar("R")
 
@@ -140,6 +143,39 @@ class SyncContext:
             # Delivered to the host's notifier, but not kept: the report stays bounded.
             self.report.notifications_dropped += 1
 
+    def quarantine(
+        self, entity: str, key: str, error: Exception, payload: Mapping[str, Any]
+    ) -> None:
+        """Keep a record that failed to import, with an alert; the caller counts it.
+
+        The entry holds the raw payload for a person to read and the reason; a preview only
+        reports what it would quarantine.
+        """
+        code = str(getattr(error, "code", None) or type(error).__name__)
+        reason = str(error)[:500]
+        self.report.plan(entity, key, "quarantine", reason)
+        self.notify(
+            NotificationKind.ALERT,
+            f"{entity}.import.{code}",
+            f"{entity} {key} was not imported: {reason}",
+            entity=entity,
+            external_id=key,
+            request_id=getattr(error, "request_id", None),
+        )
+        if self.preview:
+            return
+        now = self.now()
+        entry = QuarantineEntry(
+            entity=entity,
+            external_id=key,
+            code=code,
+            reason=reason,
+            payload=payload,
+            first_failed=now,
+            last_failed=now,
+        )
+        self.ports.quarantine.put(entry)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """The host's unit of work (a no-op in preview, where nothing is written)."""
@@ -153,3 +189,21 @@ class SyncContext:
 def store_name(settings: StoreSettings) -> str:
     """A short label for a store: its nickname, else its hash."""
     return settings.description or settings.endpoint.store_hash or settings.endpoint.host
+
+
+def quarantine_key(payload: object, record_id: int | None) -> str:
+    """The record's id, or for junk with none a stable key from its content (one entry each)."""
+    found = record_id if record_id is not None else wire_id(payload)
+    if found:
+        return str(found)
+    text = json.dumps(payload, sort_keys=True, default=str).encode()
+    return "unidentified-" + hashlib.sha1(text, usedforsecurity=False).hexdigest()[:12]
+
+
+def wire_id(item: object) -> int:
+    """A record's positive id as the wire sent it; 0 when it has none usable."""
+    # The wire may hold anything where a record belongs (null, text, a list).
+    value = item.get("id") if isinstance(item, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return 0

@@ -15,9 +15,9 @@ import attrs
 
 from bigcommerce_connect.models import BillingAddress, Customer, ModelError, structure
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError, QuarantineEntry
+from bigcommerce_connect.ports import Binding, BindingConflictError
 from bigcommerce_connect.records import ErpCustomer
-from bigcommerce_connect.sync.context import SyncContext, map_record
+from bigcommerce_connect.sync.context import SyncContext, map_record, quarantine_key
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
 
 __all__ = ["CUSTOMER_STREAM", "CustomerImporter", "guest_source"]
@@ -133,34 +133,9 @@ class CustomerImporter:
         return customers
 
     def _quarantine(self, item: object, error: ModelError) -> None:
-        ctx = self.ctx
         payload = item if isinstance(item, dict) else {"value": item}
-        raw_id = payload.get("id")
-        external_id = str(raw_id) if isinstance(raw_id, int) and raw_id > 0 else "0"
-        reason = str(error)[:500]
-        ctx.report.customers_quarantined += 1
-        ctx.report.plan(CUSTOMER, external_id, "quarantine", reason)
-        ctx.notify(
-            NotificationKind.ALERT,
-            "customer.import.ModelError",
-            f"customer {external_id} was not imported: {reason}",
-            entity=CUSTOMER,
-            external_id=external_id,
-        )
-        if ctx.preview:
-            return
-        now = ctx.now()
-        ctx.ports.quarantine.put(
-            QuarantineEntry(
-                entity=CUSTOMER,
-                external_id=external_id,
-                code="ModelError",
-                reason=reason,
-                payload=payload,
-                first_failed=now,
-                last_failed=now,
-            )
-        )
+        self.ctx.report.customers_quarantined += 1
+        self.ctx.quarantine(CUSTOMER, quarantine_key(payload, None), error, payload)
 
     # -- one customer ----------------------------------------------------------------------
 

@@ -14,8 +14,6 @@ only past orders that are fully handled.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -28,10 +26,10 @@ from bigcommerce_connect.errors import ApiError, BigCommerceError
 from bigcommerce_connect.mapping import MappingError
 from bigcommerce_connect.models import ModelError, Order, unstructure
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry
+from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef
 from bigcommerce_connect.records import ErpOrderLine, ErpSalesOrder
 from bigcommerce_connect.status import OrderStatus
-from bigcommerce_connect.sync.context import SyncContext, map_record
+from bigcommerce_connect.sync.context import SyncContext, map_record, quarantine_key, wire_id
 from bigcommerce_connect.sync.customers import CustomerImporter, safe_bind
 from bigcommerce_connect.sync.options import MissingItemPolicy
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
@@ -113,7 +111,7 @@ class OrderImporter:
             yield page
             if len(page) < limit:
                 return
-            after_id = max(_wire_id(item) for item in page)
+            after_id = max(wire_id(item) for item in page)
 
     def _typed(self, page: list[dict[str, Any]]) -> list[Order]:
         # One order the SDK cannot read must not block its page: quarantine it, go on.
@@ -326,33 +324,8 @@ class OrderImporter:
     def _quarantine_wire(
         self, payload: dict[str, Any], error: Exception, order_id: int | None = None
     ) -> None:
-        ctx = self.ctx
-        key = _quarantine_key(payload, order_id)
-        code = getattr(error, "code", None) or type(error).__name__
-        reason = str(error)[:500]
-        ctx.report.orders_quarantined += 1
-        ctx.report.plan(ORDER, key, "quarantine", reason)
-        self._tell(
-            key,
-            NotificationKind.ALERT,
-            f"order.import.{code}",
-            f"order {key} was not imported: {reason}",
-            request_id=getattr(error, "request_id", None),
-        )
-        if ctx.preview:
-            return
-        now = ctx.now()
-        ctx.ports.quarantine.put(
-            QuarantineEntry(
-                entity=ORDER,
-                external_id=key,
-                code=str(code),
-                reason=reason,
-                payload=payload,
-                first_failed=now,
-                last_failed=now,
-            )
-        )
+        self.ctx.report.orders_quarantined += 1
+        self.ctx.quarantine(ORDER, quarantine_key(payload, order_id), error, payload)
 
     def _tell(
         self, order_id: int | str, kind: NotificationKind, code: str, message: str, **extra: Any
@@ -427,18 +400,3 @@ class OrderImporter:
 def _json_payload(order: Order) -> dict[str, Any]:
     data = unstructure(order)
     return data if isinstance(data, dict) else {"id": order.id}
-
-
-def _quarantine_key(payload: object, order_id: int | None) -> str:
-    """The order id, or for junk with none a stable key from its content (one entry each)."""
-    found = order_id if order_id is not None else _wire_id(payload)
-    if found:
-        return str(found)
-    text = json.dumps(payload, sort_keys=True, default=str).encode()
-    return "unidentified-" + hashlib.sha1(text, usedforsecurity=False).hexdigest()[:12]
-
-
-def _wire_id(item: object) -> int:
-    # The wire may hold anything where an order belongs; 0 stands for "no usable id".
-    value = item.get("id") if isinstance(item, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
