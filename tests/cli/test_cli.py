@@ -149,3 +149,27 @@ def test_demo_runs_a_full_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "demo" in capsys.readouterr().err
+
+
+def test_check_explains_an_untrusted_certificate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with run_sandbox(SandboxConfig(seed=4, orders=5, customers=2, products=2, tls=True)) as tls:
+        monkeypatch.setenv(TOKEN_ENV, tls.access_token)
+        # The sandbox's throwaway CA is not trusted here: exactly a corporate proxy's case.
+        assert main(["check", "--api-path", tls.api_path, "--allow-insecure-host"]) == 1
+    out = capsys.readouterr().out
+    assert "TLS/certificate problem" in out
+    assert "CA bundle" in out
+    assert tls.access_token not in out
+
+
+def test_check_trusts_a_given_ca_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with run_sandbox(SandboxConfig(seed=4, orders=5, customers=2, products=2, tls=True)) as tls:
+        monkeypatch.setenv(TOKEN_ENV, tls.access_token)
+        assert tls.ca_file is not None
+        flags = ["--api-path", tls.api_path, "--allow-insecure-host", "--ca-file", tls.ca_file]
+        assert main(["check", *flags]) == 0
+    assert "All checks passed" in capsys.readouterr().out

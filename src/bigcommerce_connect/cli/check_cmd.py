@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bigcommerce_connect.cli.common import Subparsers, add_store_flags, load_settings
+from bigcommerce_connect.cli.common import Subparsers, add_store_flags, client_for, load_settings
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import (
     AuthenticationError,
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         f"({settings.endpoint.auth_mode.value} auth) at {settings.endpoint.origin}\n"
     )
     failures = 0
-    with BigCommerceClient.from_settings(settings, retry=RetryPolicy(max_attempts=2)) as client:
+    with client_for(args, settings, retry=RetryPolicy(max_attempts=2)) as client:
         for label, probe in _probes():
             try:
                 probe(client)

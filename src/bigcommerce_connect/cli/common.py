@@ -10,9 +10,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, TypeAlias
 
+from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.settings import SettingsError, StoreSettings
 
-__all__ = ["TOKEN_ENV", "CliError", "Subparsers", "add_store_flags", "load_settings"]
+__all__ = [
+    "TOKEN_ENV",
+    "CliError",
+    "Subparsers",
+    "add_store_flags",
+    "client_for",
+    "load_settings",
+]
 
 if TYPE_CHECKING:
     # argparse has no public name for what add_subparsers returns.
@@ -34,6 +42,11 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
         help="store settings as TOML or JSON (api_path, api_token, statuses, mappings ...)",
     )
     parser.add_argument("--api-path", help="the API path as the control panel shows it")
+    parser.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="trust this CA bundle too (a TLS-inspecting proxy, or the sandbox's --tls CA)",
+    )
     parser.add_argument(
         "--allow-insecure-host",
         action="store_true",
@@ -104,6 +117,13 @@ def load_settings(args: argparse.Namespace) -> StoreSettings:
         return StoreSettings.from_dict(data)
     except SettingsError as error:
         raise CliError(str(error)) from None
+
+
+def client_for(
+    args: argparse.Namespace, settings: StoreSettings, **options: Any
+) -> BigCommerceClient:
+    """A client for the settings' store, trusting ``--ca-file`` when given."""
+    return BigCommerceClient.from_settings(settings, ca_file=args.ca_file, **options)
 
 
 def is_terminal(stream: TextIO = sys.stdout) -> bool:

@@ -7,9 +7,8 @@ import json
 import sys
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
-from bigcommerce_connect.cli.common import Subparsers, add_store_flags, load_settings
+from bigcommerce_connect.cli.common import Subparsers, add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.sync_cmd import mappings_dir
-from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.mapping import dump_definition
 from bigcommerce_connect.models import CategoryTreeNode
 
@@ -42,7 +41,7 @@ def add_parsers(subparsers: Subparsers) -> None:
 
 def run_statuses(args: argparse.Namespace) -> int:
     """Print id, the store's label and the system label of every status."""
-    with BigCommerceClient.from_settings(load_settings(args)) as client:
+    with client_for(args, load_settings(args)) as client:
         for status in client.order_statuses.get_all():
             label = status.custom_label or status.name or ""
             system = status.system_label or status.name or ""
@@ -53,7 +52,7 @@ def run_statuses(args: argparse.Namespace) -> int:
 
 def run_categories(args: argparse.Namespace) -> int:
     """Print the category tree, indented by depth."""
-    with BigCommerceClient.from_settings(load_settings(args)) as client:
+    with client_for(args, load_settings(args)) as client:
         for node in client.categories.tree(args.tree_id):
             _print_node(node, 0)
     return 0

@@ -13,9 +13,14 @@ from types import FrameType
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli.common import CliError, Subparsers, add_store_flags, load_settings
+from bigcommerce_connect.cli.common import (
+    CliError,
+    Subparsers,
+    add_store_flags,
+    client_for,
+    load_settings,
+)
 from bigcommerce_connect.cli.display import print_summary, progress_printer
-from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.sync import ErpPorts, RunReport, SyncRunner, push_inventory
 
 __all__ = ["add_parser", "exit_code", "mappings_dir"]
@@ -59,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     if args.watch is not None and args.watch <= 0:
         raise CliError("--watch needs a positive number of seconds")
-    with SqliteErp(args.db) as erp, BigCommerceClient.from_settings(settings) as client:
+    with SqliteErp(args.db) as erp, client_for(args, settings) as client:
         ports = ErpPorts.from_erp(
             erp, mappings=JsonFileMappingStore(mappings_dir(args.db)), clock=SystemClock()
         )
