@@ -69,9 +69,9 @@ def test_without_the_inventory_scope_orders_still_import() -> None:
     assert "Store Inventory (modify)" in errors[0].message
 
 
-def test_without_the_customers_scope_the_inventory_push_still_runs() -> None:
+def test_without_the_customers_scope_orders_and_inventory_still_run() -> None:
     with run_sandbox(SandboxConfig(seed=41, orders=30, customers=10, products=10)) as sb:
-        all_awaiting_fulfillment(sb)
+        ids = all_awaiting_fulfillment(sb)
         settings = settings_for(sb)
         erp = MemoryErp(catalogue(sb))
         transport = WithoutScope("/v3/customers")
@@ -79,9 +79,15 @@ def test_without_the_customers_scope_the_inventory_push_still_runs() -> None:
             runner = runner_for(client, settings, erp)
             runner.inventory = push_one_sku
             report = runner.run_now()
-    # Orders need their customers, so they wait for the scope too; nothing half-imported.
+        with sb.store.locked() as store:
+            registered = {o["customer_id"] for i, o in store.orders.items() if i in ids} - {0}
+    # Only the customer stage waits for the scope; orders find or make their customers from
+    # the billing address, bound to the store customer for a later full customer import.
     assert report.failed
-    assert [e.split(":")[0] for e in report.errors] == ["customers", "orders"]
-    assert erp_refs(erp) == []
-    assert erp.sync_state.get_cursor("orders") is None
+    assert [e.split(":")[0] for e in report.errors] == ["customers"]
+    assert erp_refs(erp) == expected_refs(ids)
+    assert set(store_statuses(sb, ids).values()) == {AS}
     assert report.inventory_pushed == 1
+    codes = [n.code for n in erp.notifier.notifications]
+    assert codes.count("customer.scope.missing") == 1
+    assert all(erp.bindings.get("customer", str(cid)) is not None for cid in registered)

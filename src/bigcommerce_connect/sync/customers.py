@@ -154,10 +154,14 @@ class CustomerImporter:
             self._bind(customer, local_id)
         return local_id
 
-    def customer_for_guest(self, billing: BillingAddress | None, order_id: int) -> str | None:
-        """The ERP customer for a guest (or marketplace) order: by e-mail, else a new one.
+    def customer_for_guest(
+        self, billing: BillingAddress | None, order_id: int, *, store_customer_id: int = 0
+    ) -> str | None:
+        """The ERP customer for an order from its billing address: by e-mail, else a new one.
 
-        Runs inside the caller's transaction. Returns None in preview when it would create.
+        For guest and marketplace orders, and for a registered customer whose store record
+        cannot be read. Runs inside the caller's transaction. Returns None in preview when it
+        would create.
         """
         email = billing.email if billing else ""
         local_id = self._match_by_email(email or "")
@@ -166,7 +170,9 @@ class CustomerImporter:
         source = guest_source(billing, order_id)
         record, fields = map_record(self.ctx.customer_mapping, source, ErpCustomer, create=True)
         code = self.ctx.settings.code
-        record = attrs.evolve(record, customer_code=f"{code}G{order_id}", external_id=None)
+        customer_code = f"{code}{store_customer_id}" if store_customer_id else f"{code}G{order_id}"
+        external_id = store_customer_id or None
+        record = attrs.evolve(record, customer_code=customer_code, external_id=external_id)
         return self._write(None, None, record, fields)
 
     def _map(self, customer: Customer, *, create: bool) -> tuple[ErpCustomer, frozenset[str]]:

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from bigcommerce_connect.errors import ApiError, BigCommerceError
+from bigcommerce_connect.errors import ApiError, BigCommerceError, PermissionDeniedError
 from bigcommerce_connect.mapping import MappingError
 from bigcommerce_connect.models import ModelError, Order, unstructure
 from bigcommerce_connect.notifications import NotificationKind
@@ -61,6 +61,7 @@ class OrderImporter:
         self.ctx = context
         self.customers = customers or CustomerImporter(context)
         self._statuses: tuple[int, int] | None = None
+        self._customers_unreadable = False
 
     # -- statuses --------------------------------------------------------------------------
 
@@ -152,8 +153,22 @@ class OrderImporter:
                 if order.customer_id and bindings.get("customer", str(order.customer_id)) is None
             }
         )
-        if unbound:
+        if not unbound or self._customers_unreadable:
+            return
+        try:
             self.customers.import_by_ids(unbound)
+        except PermissionDeniedError as error:
+            # Without the Customers scope the orders still import: their customers are found
+            # by e-mail or made from the billing address, and bound to the store customer, so
+            # a later customer import (once the scope is granted) completes them.
+            self._customers_unreadable = True
+            self.ctx.notify(
+                NotificationKind.WARNING,
+                "customer.scope.missing",
+                f"customers could not be read ({error.scope} is missing); orders use their "
+                "billing addresses to find or create the ERP customer",
+                request_id=error.request_id,
+            )
 
     # -- one order -------------------------------------------------------------------------
 
@@ -241,7 +256,9 @@ class OrderImporter:
                 return binding.local_id
         elif ctx.options.guest_customer_id:
             return ctx.options.guest_customer_id
-        local_id = self.customers.customer_for_guest(order.billing_address, order.id)
+        local_id = self.customers.customer_for_guest(
+            order.billing_address, order.id, store_customer_id=order.customer_id or 0
+        )
         if order.customer_id and local_id is not None and not ctx.preview:
             safe_bind(self.customers, order.customer_id, local_id)
         return local_id
