@@ -269,3 +269,27 @@ def test_report_is_plain_data(rig: ExportRig) -> None:
     assert data["items"][0]["action"] == "created"
     assert attrs.has(type(rig.products.export([])))
     assert data["api_calls"] == 3
+
+
+def test_a_first_sync_links_many_items_with_a_few_catalog_reads(rig: ExportRig) -> None:
+    with rig.sb.store.locked() as store:
+        seeded = sorted(p["sku"] for p in store.products.values())[:8]
+        # A twin makes one SKU ambiguous: the catalog read must still catch it.
+        pid, vid = store.next_id("product"), store.next_id("variant")
+        store.products[pid] = new_product(
+            pid, name="Twin", sku=seeded[0], price=Decimal(1), categories=[1], when=T0
+        )
+        store.products[pid]["base_variant_id"] = vid
+        store.variants[vid] = new_variant(vid, pid, seeded[0], sku_id=None)
+    for n, sku in enumerate(seeded):
+        rig.erp.item_source.put(f"L{n}", item(sku, f"Linked {n}"))
+
+    report = rig.products.export_changed()
+
+    linked = [r for r in report.items if r.action is Action.LINKED]
+    assert len(linked) + len(report.failed) == len(seeded)
+    assert [r.local_id for r in report.failed] == ["L0"]
+    assert seeded[0] in report.failed[0].error
+    reads = [c for c in rig.transport.sent if c.method == "GET"]
+    assert len(reads) < 2 * len(seeded)  # not two lookups per item
+    assert len(rig.sb.store.products) == 13  # 12 seeded + the twin: nothing created

@@ -50,7 +50,7 @@ from bigcommerce_connect.mapping import (
     builtin_definition,
     compile_mapping,
 )
-from bigcommerce_connect.models import CategoryTreeNode, CustomField
+from bigcommerce_connect.models import CategoryTreeNode, CustomField, Product, Variant
 from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
@@ -75,6 +75,9 @@ PRODUCT_EXPORT_STREAM: Final = "products_export"
 _PRODUCT_BATCH: Final = 10
 _VARIANT_BATCH: Final = 50
 _ID_FILTER_MAX: Final = 250
+#: From this many unbound items on, linking may read the catalog by pages instead of per item.
+SKU_INDEX_MIN_ITEMS: Final = 5
+SKU_IN_CHUNK: Final = 50  # SKUs per ``sku:in`` request: keeps the URL short
 # Product fields a variant also has: what a variant-level item can update.
 _VARIANT_FIELDS: Final = frozenset(
     {"sku", "price", "cost_price", "retail_price", "sale_price", "map_price", "weight",
@@ -117,6 +120,15 @@ class _Target:
     product_id: int
     variant_id: int | None
     is_variant: bool  # a variant of a product with options (updated through /variants)
+
+
+@attrs.frozen
+class _SkuIndex:
+    """The store's variants and products by SKU, read in a few pages instead of 2 calls each."""
+
+    variants: Mapping[str, list[Variant]]
+    products: Mapping[str, list[Product]]
+    covered: frozenset[str]  # SKUs whose products were fetched (``sku:in`` chunks)
 
 
 @attrs.define
@@ -269,10 +281,11 @@ class ProductExporter:
 
     def _link(self, plans: list[_Plan], report: ExportReport) -> list[_Plan]:
         kept: list[_Plan] = []
+        index = self._sku_index([plan.sku for plan in plans if plan.target is None])
         for plan in plans:
             if plan.target is None:
                 try:
-                    plan.target = self._find_by_sku(plan.sku)
+                    plan.target = self._find_by_sku(plan.sku, index)
                 except BigCommerceError as error:
                     report.items.append(self._failed(plan.entry.local_id, plan.sku, str(error)))
                     continue
@@ -280,14 +293,42 @@ class ProductExporter:
             kept.append(plan)
         return kept
 
-    def _find_by_sku(self, sku: str) -> _Target | None:
+    def _sku_index(self, skus: list[str]) -> _SkuIndex | None:
+        """Read every variant and the products of these SKUs at once, when that is cheaper.
+
+        Linking costs two lookups per unbound item; a first sync of thousands of items would
+        spend the store's quota for an hour. Reading all variants (250 a page) and products by
+        ``sku:in`` (50 a request) costs far less once more than a few items are unbound.
+        """
+        batchable = sorted({sku for sku in skus if "," not in sku})
+        if len(batchable) < SKU_INDEX_MIN_ITEMS:
+            return None
+        body = self.client.request("GET", "v3", "catalog/variants", params={"limit": 1}).data
+        total = _pagination_total(body)
+        index_cost = -(-total // 250) + -(-len(batchable) // SKU_IN_CHUNK)
+        if total < 0 or index_cost >= 2 * len(batchable):
+            return None
+        variants: dict[str, list[Variant]] = {}
+        for variant in self.client.variants.iter():
+            variants.setdefault(variant.sku or "", []).append(variant)
+        products: dict[str, list[Product]] = {}
+        for chunk in chunked(batchable, SKU_IN_CHUNK):
+            for product in self.client.products.iter(include=(), **{"sku:in": chunk}):
+                products.setdefault(product.sku or "", []).append(product)
+        return _SkuIndex(variants, products, frozenset(batchable))
+
+    def _find_by_sku(self, sku: str, index: _SkuIndex | None = None) -> _Target | None:
         """The one store record with this SKU (variant SKU, then product SKU), or None.
 
         Raises:
             DuplicateSkuError: more than one record has the SKU.
         """
-        variants = self.client.variants.by_sku(sku)
-        products = self.client.products.by_sku(sku, include=())
+        if index is not None and sku in index.covered:
+            variants = index.variants.get(sku, [])
+            products = index.products.get(sku, [])
+        else:
+            variants = self.client.variants.by_sku(sku)
+            products = self.client.products.by_sku(sku, include=())
         variant_ids = {variant.id for variant in variants}
         records = [f"variant {v.id} of product {v.product_id}" for v in variants] + [
             f"product {p.id}" for p in products if p.base_variant_id not in variant_ids
@@ -446,6 +487,14 @@ class ProductExporter:
     @staticmethod
     def _failed(local_id: str, sku: str, error: str) -> ItemResult:
         return ItemResult(local_id=local_id, sku=sku, action=Action.FAILED, error=error)
+
+
+def _pagination_total(body: Any) -> int:
+    """``meta.pagination.total`` of a v3 list answer, or -1 when it has none."""
+    meta = body.get("meta") if isinstance(body, Mapping) else None
+    pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
+    total = pagination.get("total") if isinstance(pagination, Mapping) else None
+    return total if isinstance(total, int) else -1
 
 
 def _target(plan: _Plan) -> _Target:
