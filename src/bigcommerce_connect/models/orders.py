@@ -32,13 +32,9 @@ _CUSTOM = {"wire": "custom"}
 _SDK_ONLY = {"wire": False}
 
 
-@wire_model
 @attrs.frozen(kw_only=True)
-class BillingAddress:
-    """An order's billing address. ``zip`` and ``phone`` are always text (v2 may send numbers).
-
-    For a guest order (``customer_id == 0``) ``email`` here is the only customer identity.
-    """
+class _PostalAddress:
+    """The address fields billing and shipping addresses share on the v2 wire."""
 
     first_name: str | None = None
     last_name: str | None = None
@@ -53,12 +49,22 @@ class BillingAddress:
     phone: str | None = None
     email: str | None = None
     form_fields: list[dict[str, Any]] = attrs.field(factory=list)
+
+
+@wire_model
+@attrs.frozen(kw_only=True)
+class BillingAddress(_PostalAddress):
+    """An order's billing address. ``zip`` and ``phone`` are always text (v2 may send numbers).
+
+    For a guest order (``customer_id == 0``) ``email`` here is the only customer identity.
+    """
+
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
 @wire_model
 @attrs.frozen(kw_only=True)
-class ShippingAddress:
+class ShippingAddress(_PostalAddress):
     """One shipping address (a shipping consignment) of an order.
 
     ``id`` is what line items call ``order_address_id`` and what a shipment needs.
@@ -66,19 +72,6 @@ class ShippingAddress:
 
     id: int
     order_id: int | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    street_1: str | None = None
-    street_2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    country: str | None = None
-    country_iso2: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    form_fields: list[dict[str, Any]] = attrs.field(factory=list)
     shipping_method: str | None = None
     items_total: int | None = None
     items_shipped: int | None = None
