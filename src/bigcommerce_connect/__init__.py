@@ -25,6 +25,7 @@ from bigcommerce_connect.errors import (
     ConflictError,
     NetworkError,
     NotFoundError,
+    PagingError,
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitedError,
@@ -32,6 +33,7 @@ from bigcommerce_connect.errors import (
     UnexpectedResponseError,
     UnsupportedOperationError,
     ValidationError,
+    WireValueError,
 )
 from bigcommerce_connect.mapping import (
     AUTOMATIC_B2B_CUSTOMER,
@@ -61,6 +63,7 @@ from bigcommerce_connect.records import (
     ErpOrderLine,
     ErpSalesOrder,
 )
+from bigcommerce_connect.repairs import WireRepair
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.secret import Secret
 from bigcommerce_connect.settings import SettingsError, StoreSettings
@@ -126,6 +129,7 @@ __all__ = [
     "NotificationKind",
     "Notifier",
     "OrderStatus",
+    "PagingError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitGovernor",
@@ -147,6 +151,8 @@ __all__ = [
     "Urllib3Transport",
     "ValidationError",
     "WebhookHandler",
+    "WireRepair",
+    "WireValueError",
     "__version__",
     "build_record",
     "compile_mapping",

@@ -13,29 +13,32 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import quote, urlencode
 
 import attrs
 
+from bigcommerce_connect._paging import Page, numbered_pages, wire_id
 from bigcommerce_connect._version import __version__
 from bigcommerce_connect.api_path import ApiPath, AuthMode, parse_api_path
 from bigcommerce_connect.batch import BatchResult
 from bigcommerce_connect.errors import (
     ApiError,
     NetworkError,
+    PagingError,
     UnexpectedResponseError,
     UnsupportedOperationError,
     error_for_response,
     request_id_of,
 )
 from bigcommerce_connect.ratelimit import RateLimitGovernor
-from bigcommerce_connect.retry import IDEMPOTENT_METHODS, RetryPolicy
+from bigcommerce_connect.repairs import Layout, WireRepair, decode_json
+from bigcommerce_connect.retry import IDEMPOTENT_METHODS, RATE_LIMIT_STATUSES, RetryPolicy
 from bigcommerce_connect.secret import Secret
 from bigcommerce_connect.transport import (
+    DEFAULT_MAX_BODY_BYTES,
     Headers,
     HttpRequest,
     HttpResponse,
@@ -43,7 +46,7 @@ from bigcommerce_connect.transport import (
     TransportError,
     Urllib3Transport,
 )
-from bigcommerce_connect.wire import format_query_value
+from bigcommerce_connect.wire import encode_json, format_query_value
 
 if TYPE_CHECKING:
     from bigcommerce_connect.resources import (
@@ -68,26 +71,24 @@ log = logging.getLogger("bigcommerce_connect.client")
 ApiVersion = Literal["v2", "v3"]
 USER_AGENT: Final = f"bigcommerce-connect/{__version__} (+python)"
 MAX_PAGE_SIZE: Final = 250
+#: How many wire repairs a client keeps until :meth:`BigCommerceClient.take_wire_repairs`.
+MAX_WIRE_REPAIRS: Final = 1000
+
+#: What a success must hold (see :meth:`BigCommerceClient.request`).
+Expect = Layout
 
 
 @attrs.frozen
 class ApiResponse:
-    """A successful answer: status, headers and the decoded JSON (None for an empty body)."""
+    """A successful answer: status, headers and the decoded JSON (None for an empty body).
+
+    With ``expect="v2_list"`` a 204 gives ``[]``.
+    """
 
     status: int
     headers: Headers
     data: Any
     request_id: str | None
-
-
-def _json_default(value: object) -> object:
-    # v3 takes money as JSON numbers. A Decimal of up to 15 significant digits survives the
-    # float's shortest repr exactly, which covers every money amount a store holds.
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot send a {type(value).__name__} as JSON")
 
 
 class BigCommerceClient:
@@ -100,7 +101,11 @@ class BigCommerceClient:
         for order in client.orders.iter(status_id=OrderStatus.AWAITING_FULFILLMENT):
             ...
 
-    ``clock``, ``sleep`` and ``rng`` are injectable so tests never really wait.
+    ``clock``, ``sleep`` and ``rng`` are injectable so tests never really wait. ``timeout``
+    bounds each read, ``deadline`` (seconds, None for none) one whole attempt (connect,
+    headers and body), ``max_body_bytes`` the size of an answer (the default transport's
+    cap; an answer over it is a :class:`~bigcommerce_connect.errors.NetworkError` of kind
+    ``"too_large"``, never retried).
     """
 
     def __init__(
@@ -119,6 +124,8 @@ class BigCommerceClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         rate_limit_reserve: int = 2,
+        deadline: float | None = 120.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.endpoint = (
             api_path
@@ -131,8 +138,11 @@ class BigCommerceClient:
         if self.endpoint.auth_mode is AuthMode.LEGACY_BASIC and not username:
             raise ValueError("a legacy API path needs the API user name (username) for Basic auth")
         self._auth_headers = _auth_headers(self.endpoint, token, client_id, username)
-        self._transport: Transport = transport or Urllib3Transport(ca_file=ca_file)
+        self._transport: Transport = transport or Urllib3Transport(
+            ca_file=ca_file, max_body_bytes=max_body_bytes
+        )
         self._timeout = timeout
+        self._deadline = deadline
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -140,6 +150,8 @@ class BigCommerceClient:
         self._count_lock = threading.Lock()
         self.api_calls = 0
         self._resources: Resources | None = None
+        self._repairs: deque[WireRepair] = deque(maxlen=MAX_WIRE_REPAIRS)
+        self._repairs_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: StoreSettings, **kwargs: Any) -> BigCommerceClient:
@@ -166,6 +178,34 @@ class BigCommerceClient:
     def close(self) -> None:
         """Release the transport's connections."""
         self._transport.close()
+
+    def take_wire_repairs(self) -> list[WireRepair]:
+        """What the client repaired while decoding answers since the last call, oldest first.
+
+        Lone surrogates and undecodable bytes become U+FFFD (``kind="text"``), values nested
+        deeper than :data:`~bigcommerce_connect.repairs.MAX_JSON_DEPTH` become None
+        (``kind="depth"``). Only the last 1,000 are kept; each was also logged as a WARNING.
+        Thread-safe: every repair is taken exactly once.
+        """
+        with self._repairs_lock:
+            repairs = list(self._repairs)
+            self._repairs.clear()
+        return repairs
+
+    def _keep_repairs(self, repairs: list[WireRepair]) -> None:
+        for repair in repairs:
+            # The field's name may come from the wire: %r escapes control characters. The
+            # value itself is never logged.
+            log.warning(
+                "repaired %s in the answer of %s: record %r, field %r",
+                "invalid text" if repair.kind == "text" else "a too deeply nested value",
+                repair.path,
+                repair.record_id,
+                repair.field,
+            )
+        if repairs:
+            with self._repairs_lock:
+                self._repairs.extend(repairs)
 
     # -- resource groups -------------------------------------------------------------------
 
@@ -259,10 +299,19 @@ class BigCommerceClient:
         body: Any = None,
         ok_statuses: frozenset[int] = frozenset(),
         headers: Mapping[str, str] | None = None,
+        expect: Expect = "any",
     ) -> ApiResponse:
         """Send one API request with retries and pacing; return the decoded success.
 
         ``ok_statuses`` lists extra statuses to return instead of raising (a batch's 207/422).
+        ``expect`` says what a success must hold: ``"object"`` a JSON object, ``"v2_list"`` a
+        JSON array (a 204 gives ``[]``), ``"v3_list"`` an object with a ``data`` array,
+        ``"any"`` any JSON (an empty body gives None, except a GET's 200, which must hold
+        JSON). A success that does not (empty, cut, not JSON, the wrong shape) is garbled: a
+        read (an idempotent method) is sent again as after a network error, within the same
+        attempts and backoff, then :class:`~bigcommerce_connect.errors.UnexpectedResponseError`
+        is raised. A POST is never sent twice: its garbled answer raises that error at once,
+        and the store may have acted on it (check before sending it again).
         """
         method = method.upper()
         label = f"{version}/{path.lstrip('/')}"
@@ -272,13 +321,17 @@ class BigCommerceClient:
             headers=self._headers(body is not None, headers),
             body=None if body is None else self._encode(body, version),
             timeout=self._timeout,
+            deadline=self._deadline,
         )
-        response = self._send_with_retries(request, label)
+        reader = _AnswerReader(method, label, expect)
+        response = self._send_with_retries(request, label, reader)
         if 200 <= response.status < 300 or response.status in ok_statuses:
+            data, repairs = reader.read(response)
+            self._keep_repairs(repairs)
             return ApiResponse(
                 status=response.status,
                 headers=response.headers,
-                data=_decode(response, method, label),
+                data=data,
                 request_id=request_id_of(response.headers),
             )
         raise error_for_response(
@@ -299,15 +352,17 @@ class BigCommerceClient:
 
     @staticmethod
     def _encode(body: Any, version: ApiVersion) -> bytes:
-        if version == "v2":
-            body = _v2_money_as_strings(body)
-        return json.dumps(body, default=_json_default, ensure_ascii=False).encode("utf-8")
+        # Exact money (a Decimal never becomes a float); a value the API cannot hold raises
+        # WireValueError here, before anything is sent.
+        return encode_json(body, version)
 
     def _count_call(self) -> None:
         with self._count_lock:
             self.api_calls += 1
 
-    def _send_with_retries(self, request: HttpRequest, label: str) -> HttpResponse:
+    def _send_with_retries(
+        self, request: HttpRequest, label: str, reader: _AnswerReader | None = None
+    ) -> HttpResponse:
         failures = 0
         rate_limited = 0
         while True:
@@ -330,7 +385,7 @@ class BigCommerceClient:
                 ) from None
             _log_response(request.method, label, response.status, started)
             self.governor.observe(response.headers)
-            if response.status == 429:
+            if response.status in RATE_LIMIT_STATUSES:  # 429, or 509 from the older API
                 rate_limited += 1
                 if rate_limited > self._retry.max_rate_limit_waits:
                     return response
@@ -339,6 +394,11 @@ class BigCommerceClient:
             if self._should_retry_response(request.method, response, failures + 1):
                 failures += 1
                 self._back_off(request.method, failures, label, str(response.status))
+                continue
+            garbled = self._garbled_to_retry(request.method, response, reader, failures + 1)
+            if garbled:
+                failures += 1
+                self._back_off(request.method, failures, label, f"a garbled answer ({garbled})")
                 continue
             return response
 
@@ -350,14 +410,19 @@ class BigCommerceClient:
     def _should_retry_response(self, method: str, response: HttpResponse, attempt: int) -> bool:
         if attempt >= self._retry.max_attempts:
             return False
-        if self._retry.may_retry_status(method, response.status):
-            return True
-        # A 2xx whose JSON is cut short was garbled on the way: read it again if that is safe.
-        return (
-            method in IDEMPOTENT_METHODS
-            and 200 <= response.status < 300
-            and not _is_valid_json(response.body)
-        )
+        return self._retry.may_retry_status(method, response.status)
+
+    def _garbled_to_retry(
+        self, method: str, response: HttpResponse, reader: _AnswerReader | None, attempt: int
+    ) -> str | None:
+        # A 2xx that is empty, cut or of the wrong shape was garbled on the way (a proxy, a
+        # connection dropped after the status line): read it again if that is safe. A POST
+        # is never sent twice, whatever its answer looked like.
+        if reader is None or not 200 <= response.status < 300:
+            return None
+        if method not in IDEMPOTENT_METHODS or attempt >= self._retry.max_attempts:
+            return None
+        return reader.garbled(response)
 
     def _back_off(self, method: str, failures: int, label: str, reason: str) -> None:
         delay = self._retry.backoff(failures, self._rng, is_write=method != "GET")
@@ -365,12 +430,10 @@ class BigCommerceClient:
         self._sleep(delay)
 
     def _wait_for_quota(self, headers: Headers, rate_limited: int) -> None:
-        delay = self.governor.delay_after_429(headers)
-        if delay is None:
-            # A 429 without quota headers means the platform is under load: back off harder
-            # each time, and never less than the base delay so it is never a hot loop.
-            ceiling = self._retry.backoff(rate_limited, self._rng) + self._retry.base_delay
-            delay = max(self._retry.base_delay, ceiling)
+        # Bounded, jittered, never below the minimum: hostile header values are clamped.
+        delay = self.governor.rate_limit_wait(
+            headers, attempt=rate_limited, policy=self._retry, rng=self._rng
+        )
         log.info("rate limited; waiting %.2fs", delay)
         self._sleep(delay)
 
@@ -379,56 +442,87 @@ class BigCommerceClient:
     def pages_v2(
         self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = MAX_PAGE_SIZE
     ) -> Iterator[list[Any]]:
-        """Lazily yield the pages of a v2 collection (page/limit; stops on 204 or a short page)."""
+        """Lazily yield the pages of a v2 collection by page number, until a 204 or ``[]``.
+
+        A page shorter than ``limit`` does not end the list (stores and proxies serve short
+        pages while more exist), so a collection costs one call more than its pages; a page
+        found shorter than the pages after it is read again so none of its items is skipped.
+        Items already yielded (records shifting between pages) are dropped, so each comes
+        once; a page that brings nothing new (an ignored ``page``, a repeated or shuffled
+        page) raises :class:`~bigcommerce_connect.errors.PagingError` instead of looping.
+        """
         limit = _check_limit(limit)
-        page = 1
-        previous_first: object = None
-        while True:
-            query = {**(params or {}), "page": page, "limit": limit}
-            items = self.request("GET", "v2", path, params=query).data
-            if items is None or items == []:
-                return
-            if not isinstance(items, list):
-                raise _unexpected("GET", f"v2/{path}", "a v2 list was not a JSON array")
-            first = _first_id(items)
-            if page > 1 and first is not None and first == previous_first:
-                # A server that ignores ``page`` would otherwise be read forever.
-                raise _unexpected("GET", f"v2/{path}", "the same page came back twice")
-            yield items
-            if len(items) < limit:
-                return
-            page, previous_first = page + 1, first
+
+        def fetch(number: int) -> Page:
+            query = {**(params or {}), "page": number, "limit": limit}
+            answer = self.request("GET", "v2", path, params=query, expect="v2_list")
+            return Page(answer.data, False, answer.status, answer.request_id)
+
+        yield from numbered_pages(fetch, f"v2/{path.lstrip('/')}")
 
     def iter_v2(
         self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = MAX_PAGE_SIZE
     ) -> Iterator[Any]:
-        """Lazily yield every item of a v2 collection."""
+        """Lazily yield every item of a v2 collection, each once (see :meth:`pages_v2`)."""
         for page in self.pages_v2(path, params, limit=limit):
             yield from page
+
+    def pages_v2_keyset(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        key: str = "min_id",
+        limit: int = MAX_PAGE_SIZE,
+    ) -> Iterator[list[Any]]:
+        """Lazily yield the pages of a v2 collection by id keyset, until a 204 or ``[]``.
+
+        Pages are sorted by id; each asks for ids from the last page's highest + 1 (the
+        ``key`` parameter; a ``key`` in ``params`` is where the first page starts). Records
+        entering or leaving the list between pages shift nothing, unlike page numbers. Every
+        id must be above the last page's highest (and not below the first page's start),
+        else :class:`~bigcommerce_connect.errors.PagingError`. A short page does not end the
+        list, so a collection costs one call more than its pages.
+        """
+        limit = _check_limit(limit)
+        label = f"v2/{path.lstrip('/')}"
+        query: dict[str, Any] = {**(params or {}), "sort": "id:asc", "limit": limit}
+        lowest = _as_int(query.get(key))
+        while True:
+            answer = self.request("GET", "v2", path, params=query, expect="v2_list")
+            if not answer.data:
+                return
+            highest = _keyset_highest(answer, label, key, lowest)
+            yield answer.data
+            lowest = highest + 1
+            query[key] = lowest
 
     def pages_v3(
         self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = MAX_PAGE_SIZE
     ) -> Iterator[list[Any]]:
-        """Lazily yield the pages of a v3 collection, driven by ``meta.pagination``."""
+        """Lazily yield the pages of a v3 collection up to ``meta.pagination.total_pages``.
+
+        The list ends at ``total_pages`` (never asking past it), on a page with no data, or
+        after the first page when the answer carries no pagination (an endpoint that does not
+        page); a short page does not end it, and one found shorter than the pages after it is
+        read again. Items already yielded are dropped; a page that brings nothing new raises
+        :class:`~bigcommerce_connect.errors.PagingError`.
+        """
         limit = _check_limit(limit)
-        page = 1
-        while True:
-            query = {**(params or {}), "page": page, "limit": limit}
-            body = self.request("GET", "v3", path, params=query).data
-            if not isinstance(body, Mapping) or not isinstance(body.get("data"), list):
-                raise _unexpected("GET", f"v3/{path}", "a v3 list had no data array")
-            items: list[Any] = body["data"]
-            if items:
-                yield items
-            total_pages = _total_pages(body)
-            if not items or total_pages is None or page >= total_pages:
-                return
-            page += 1
+
+        def fetch(number: int) -> Page:
+            query = {**(params or {}), "page": number, "limit": limit}
+            answer = self.request("GET", "v3", path, params=query, expect="v3_list")
+            total_pages = _total_pages(answer.data)
+            last = total_pages is None or number >= total_pages
+            return Page(answer.data["data"], last, answer.status, answer.request_id)
+
+        yield from numbered_pages(fetch, f"v3/{path.lstrip('/')}")
 
     def iter_v3(
         self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = MAX_PAGE_SIZE
     ) -> Iterator[Any]:
-        """Lazily yield every item of a v3 collection."""
+        """Lazily yield every item of a v3 collection, each once (see :meth:`pages_v3`)."""
         for page in self.pages_v3(path, params, limit=limit):
             yield from page
 
@@ -483,33 +577,109 @@ def _auth_headers(
     return headers
 
 
-def _v2_money_as_strings(body: Any) -> Any:
-    if isinstance(body, Decimal):
-        return f"{body:.4f}"
-    if isinstance(body, Mapping):
-        return {k: _v2_money_as_strings(v) for k, v in body.items()}
-    if isinstance(body, list):
-        return [_v2_money_as_strings(v) for v in body]
-    return body
+class _AnswerReader:
+    """Decodes one request's successes, each body once, and says when one is garbled."""
+
+    def __init__(self, method: str, label: str, expect: Expect) -> None:
+        self.method = method
+        self.label = label
+        self.expect = expect
+        self._response: HttpResponse | None = None
+        self._outcome: tuple[Any, list[WireRepair]] | str = ""
+
+    def garbled(self, response: HttpResponse) -> str | None:
+        """Why ``response`` cannot be used (empty, cut, the wrong shape), or None."""
+        outcome = self._decode(response)
+        return outcome if isinstance(outcome, str) else None
+
+    def read(self, response: HttpResponse) -> tuple[Any, list[WireRepair]]:
+        """The decoded answer and what was repaired in it, or the typed error."""
+        outcome = self._decode(response)
+        if isinstance(outcome, str):
+            raise _unexpected(self.method, self.label, f"garbled answer: {outcome}", response)
+        return outcome
+
+    def _decode(self, response: HttpResponse) -> tuple[Any, list[WireRepair]] | str:
+        if response is not self._response:
+            self._response = response
+            self._outcome = _decode_answer(response, self.method, self.label, self.expect)
+        return self._outcome
 
 
-def _is_valid_json(body: bytes) -> bool:
-    if not body.strip():
-        return True
-    try:
-        json.loads(body)
-    except ValueError:
-        return False
-    return True
-
-
-def _decode(response: HttpResponse, method: str, label: str) -> Any:
+def _decode_answer(
+    response: HttpResponse, method: str, label: str, expect: Expect
+) -> tuple[Any, list[WireRepair]] | str:
+    """The decoded answer and its repairs, or why it is garbled."""
     if response.status == 204 or not response.body.strip():
-        return None
+        return _empty_answer(response.status, method, expect)
     try:
-        return json.loads(response.body)
-    except ValueError:
-        raise _unexpected(method, label, "the response was not valid JSON", response) from None
+        data, repairs = decode_json(response.body, label, expect)
+    except (ValueError, RecursionError, OverflowError, MemoryError):
+        # ValueError covers cut or invalid JSON and text that is not UTF-8 at all.
+        return "the body is not valid JSON"
+    problem = _shape_problem(data, expect)
+    return problem if problem else (data, repairs)
+
+
+def _empty_answer(status: int, method: str, expect: Expect) -> tuple[Any, list[WireRepair]] | str:
+    # An empty v2 list is a 204 (or []); an empty 200 to a read is a body lost on the way.
+    if expect == "v2_list" and status == 204:
+        return [], []
+    if expect == "any" and (status == 204 or method != "GET"):
+        return None, []
+    return f"no body where {_EXPECTED[expect]} was expected (status {status})"
+
+
+_EXPECTED: Final[dict[str, str]] = {
+    "any": "JSON",
+    "object": "a JSON object",
+    "v2_list": "a JSON array",
+    "v3_list": "an object with a data array",
+}
+
+
+def _shape_problem(data: Any, expect: Expect) -> str | None:
+    if expect == "object" and not isinstance(data, dict):
+        return "the answer is not a JSON object"
+    if expect == "v2_list" and not isinstance(data, list):
+        return "a v2 list is not a JSON array"
+    if expect == "v3_list":
+        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+            return "a v3 list has no data array"
+        meta = data.get("meta")
+        pagination = meta.get("pagination") if isinstance(meta, dict) else None
+        if isinstance(pagination, dict) and "total_pages" in pagination:
+            total = pagination["total_pages"]
+            if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+                return "a v3 list's total_pages is not a count"
+    return None
+
+
+def _keyset_highest(answer: ApiResponse, label: str, key: str, lowest: int | None) -> int:
+    """The page's highest id, after checking every id is at or above ``lowest``."""
+    ids = [number for number in map(wire_id, answer.data) if number is not None]
+    problem = ""
+    if not ids:
+        problem = "no item of the page had an id"
+    elif lowest is not None and min(ids) < lowest:
+        problem = f"id {min(ids)} is below the requested {key}={lowest} (the store ignored it)"
+    if problem:
+        raise PagingError(
+            method="GET",
+            path=label,
+            status=answer.status,
+            request_id=answer.request_id,
+            title=problem,
+        )
+    return max(ids)
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _unexpected(
@@ -532,11 +702,6 @@ def _check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValueError(f"page size must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
     return limit
-
-
-def _first_id(items: list[Any]) -> object:
-    first = items[0]
-    return first.get("id") if isinstance(first, Mapping) else None
 
 
 def _total_pages(body: Mapping[str, Any]) -> int | None:

@@ -7,6 +7,7 @@ store's request id, so a log line or a notification can be traced.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Mapping
 from typing import Any, Final
@@ -19,6 +20,7 @@ __all__ = [
     "ConflictError",
     "NetworkError",
     "NotFoundError",
+    "PagingError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitedError",
@@ -26,10 +28,17 @@ __all__ = [
     "UnexpectedResponseError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WireValueError",
     "error_for_response",
 ]
 
 _SNIPPET: Final = 200
+# Field errors kept from one error body (a message shows the first 10).
+_MAX_FIELDS: Final = 50
+_SHORT_ESCAPES: Final = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
+# Bidi embeddings, overrides and isolates, and the line/paragraph separators: they reorder
+# or break what a terminal or a log viewer shows.
+_INVISIBLE: Final = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029])
 _REQUEST_ID_HEADERS: Final = ("X-Request-Id", "X-Correlation-Id", "X-Bc-Request-Id")
 
 
@@ -56,6 +65,22 @@ class NetworkError(BigCommerceError):
         self.path = path
         self.kind = kind
         self.retryable = retryable
+
+
+class WireValueError(BigCommerceError):
+    """A request body holds a value the API cannot take; raised before anything is sent.
+
+    NaN, infinity, a number with more than 20 integer digits, a v2 amount with more than four
+    decimal places, text with a lone surrogate, or a type JSON has no form for. ``path`` is
+    where in the body (``$[3].variants[0].price``); the message names it, never other values.
+    """
+
+    code = "wire_value"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot send {path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class ApiError(BigCommerceError):
@@ -85,16 +110,19 @@ class ApiError(BigCommerceError):
         super().__init__(self._message())
 
     def _message(self) -> str:
+        # safe_text again: a title or field error may come from a caller, not only from
+        # error_for_response (safe_text leaves already-safe text as it is).
         parts = [f"{self.method} {self.path} -> {self.status}"]
         if self.title:
-            parts.append(self.title)
+            parts.append(safe_text(self.title, 4 * _SNIPPET))
         if self.field_errors:
-            fields = ", ".join(f"{k}: {v}" for k, v in list(self.field_errors.items())[:10])
+            shown = list(self.field_errors.items())[:10]
+            fields = ", ".join(f"{safe_text(k, 80)}: {safe_text(v, 120)}" for k, v in shown)
             parts.append(f"fields: {fields}")
         if self.hint:
             parts.append(self.hint)
         if self.request_id:
-            parts.append(f"request id {self.request_id}")
+            parts.append(f"request id {safe_text(self.request_id, 100)}")
         return "; ".join(parts)
 
 
@@ -146,7 +174,7 @@ class ValidationError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """429 after the allowed waits: the store's shared quota is exhausted."""
+    """429 (or the older API's 509) after the allowed waits: the store's quota is exhausted."""
 
     code = "rate_limited"
     retryable = True
@@ -165,6 +193,17 @@ class UnexpectedResponseError(ApiError):
     code = "unexpected_response"
 
 
+class PagingError(UnexpectedResponseError):
+    """A list did not make progress: a page brought nothing new, or an id broke the keyset.
+
+    The store ignored ``page`` or ``min_id``, repeated or shuffled a page, or sent an id not
+    above the last page's highest. The stream stops here rather than loop or yield the same
+    records again; a sync keeps its cursor, so the next run reads the list again.
+    """
+
+    code = "paging"
+
+
 _BY_STATUS: Final[dict[int, type[ApiError]]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -174,6 +213,7 @@ _BY_STATUS: Final[dict[int, type[ApiError]]] = {
     413: PayloadTooLargeError,
     422: ValidationError,
     429: RateLimitedError,
+    509: RateLimitedError,  # the older API's rate limit, not a server failure
 }
 
 _SCOPES: Final = (
@@ -195,53 +235,139 @@ def _scope_for(method: str, path: str) -> str:
     return f"the scope for {path} ({level})"
 
 
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    # Transport headers ignore case; a plain dict (a test, a caller) may not.
+    if name in headers:
+        return headers[name]
+    lowered = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == lowered), None)
+
+
 def request_id_of(headers: Mapping[str, str]) -> str | None:
-    """The store's request id from a response's headers, if it sent one."""
+    """The store's request id from a response's headers, if it sent one (made safe to print)."""
     for name in _REQUEST_ID_HEADERS:
-        if name in headers:
-            return headers[name][:100]
+        value = _header(headers, name)
+        if value is not None:
+            return safe_text(value, 100)
     return None
 
 
+def _escape(char: str) -> str:
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"\\x{code:02x}"
+    if 0xD800 <= code <= 0xDFFF or code in _INVISIBLE:
+        return f"\\u{code:04x}"
+    return char
+
+
+def safe_text(text: str, limit: int = _SNIPPET) -> str:
+    """``text`` made safe for an error message or a log line, at most ``limit`` characters.
+
+    Control characters (C0, DEL, C1: a terminal escape shows as ``\\x1b``, CR/LF/TAB as
+    ``\\r``/``\\n``/``\\t``), lone surrogates and bidi overrides are escaped; runs of spaces
+    become one; the end is cut with "…". Applying it twice changes nothing.
+    """
+    pieces: list[str] = []
+    size = 0
+    space = True  # drops leading spaces
+    # Escapes at most quadruple a character: a bounded prefix is all that can show.
+    for char in text[: limit * 8]:
+        if char == " ":
+            if not space:
+                pieces.append(" ")
+                size += 1
+            space = True
+            continue
+        space = False
+        piece = _escape(char)
+        pieces.append(piece)
+        size += len(piece)
+        if size > limit:
+            break
+    if pieces and pieces[-1] == " ":
+        pieces.pop()
+        size -= 1
+    if size <= limit and len(text) <= limit * 8:
+        return "".join(pieces)
+    while pieces and size > limit - 1:  # cut between escapes, never inside one
+        size -= len(pieces.pop())
+    return "".join(pieces).rstrip(" ") + "…"
+
+
 def shorten(text: str, limit: int = _SNIPPET) -> str:
-    """One line of at most ``limit`` characters, for an error message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """One line of at most ``limit`` characters, for an error message (see :func:`safe_text`)."""
+    return safe_text(text, limit)
 
 
-def _text_of(body: bytes) -> str:
-    return shorten(body.decode("utf-8", errors="replace")) if body else ""
+def _charset_of(content_type: str | None) -> str:
+    """The charset a Content-Type declares, if Python knows it; UTF-8 otherwise."""
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip("\"'")
+            try:
+                return codecs.lookup(name).name
+            except (LookupError, ValueError):
+                return "utf-8"
+    return "utf-8"
+
+
+def _text_of(body: bytes, content_type: str | None = None) -> str:
+    if not body:
+        return ""
+    head = body[: _SNIPPET * 8]  # enough for any snippet, whatever the body's size
+    try:
+        text = head.decode(_charset_of(content_type), errors="replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):  # a codec that is not text
+        text = head.decode("utf-8", errors="replace")
+    return safe_text(text)
 
 
 def _as_field_errors(value: Any) -> dict[str, str]:
     if isinstance(value, Mapping):
-        return {str(k): shorten(str(v), 120) for k, v in value.items()}
+        items = list(value.items())[:_MAX_FIELDS]
+        return {safe_text(str(k), 80): safe_text(str(v), 120) for k, v in items}
     if isinstance(value, list):
-        return {str(i): shorten(str(v), 120) for i, v in enumerate(value)}
+        return {str(i): safe_text(str(v), 120) for i, v in enumerate(value[:_MAX_FIELDS])}
     return {}
 
 
-def describe_error_body(body: bytes) -> tuple[str, dict[str, str]]:
-    """Title and per-field errors from a v2 or v3 error body; any other body gives its text."""
+def describe_error_body(body: bytes, content_type: str | None = None) -> tuple[str, dict[str, str]]:
+    """Title and per-field errors from a v2 or v3 error body; any other body gives its text.
+
+    A text body is decoded with the charset ``content_type`` declares; everything returned
+    is made safe by :func:`safe_text`.
+    """
     try:
         data = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
-        return _text_of(body), {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _text_of(body, content_type), {}
+    try:
+        return _describe_json(data, body, content_type)
+    except RecursionError:  # a body nested too deep to print
+        return _text_of(body, content_type), {}
+
+
+def _describe_json(data: Any, body: bytes, content_type: str | None) -> tuple[str, dict[str, str]]:
     if isinstance(data, list) and data and isinstance(data[0], Mapping):
         # v2: [{"status": 400, "message": "..."}]
-        messages = [str(item.get("message", "")) for item in data if isinstance(item, Mapping)]
-        return shorten(" | ".join(m for m in messages if m)), {}
+        items = data[:_MAX_FIELDS]
+        messages = [str(item.get("message", "")) for item in items if isinstance(item, Mapping)]
+        return safe_text(" | ".join(m for m in messages if m)), {}
     if isinstance(data, Mapping):
         title = str(data.get("title") or data.get("message") or data.get("detail") or "")
-        return shorten(title), _as_field_errors(data.get("errors"))
-    return _text_of(body), {}
+        return safe_text(title), _as_field_errors(data.get("errors"))
+    return _text_of(body, content_type), {}
 
 
 def error_for_response(
     *, method: str, path: str, status: int, headers: Mapping[str, str], body: bytes
 ) -> ApiError:
     """The typed error for an HTTP error answer (any status that is not a usable success)."""
-    title, field_errors = describe_error_body(body)
+    title, field_errors = describe_error_body(body, _header(headers, "Content-Type"))
     request_id = request_id_of(headers)
     if status in _BY_STATUS:
         cls = _BY_STATUS[status]

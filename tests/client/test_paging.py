@@ -1,4 +1,4 @@
-"""Lazy paging: v2 page/limit until a short page or a 204, v3 by meta.pagination."""
+"""Lazy paging: v2 page/limit until a 204 or [] (never a short page), v3 by meta.pagination."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bigcommerce_connect.errors import UnexpectedResponseError
+from bigcommerce_connect.errors import PagingError, UnexpectedResponseError
 from support.scripted import ScriptedTransport, respond
 
 from .conftest import MakeClient
@@ -20,11 +20,13 @@ def ids(start: int, count: int) -> list[dict[str, int]]:
     return [{"id": i} for i in range(start, start + count)]
 
 
-def test_v2_stops_on_a_short_page(make_client: MakeClient) -> None:
-    transport = ScriptedTransport(respond(200, ids(1, 3)), respond(200, ids(4, 1)))
+def test_v2_reads_past_a_short_page_until_an_empty_list(make_client: MakeClient) -> None:
+    transport = ScriptedTransport(
+        respond(200, ids(1, 3)), respond(200, ids(4, 2)), respond(200, [])
+    )
     items = list(make_client(transport).iter_v2("orders", {"status_id": 11}, limit=3))
-    assert [i["id"] for i in items] == [1, 2, 3, 4]
-    assert [query(r.url)["page"] for r in transport.requests] == [["1"], ["2"]]
+    assert [i["id"] for i in items] == [1, 2, 3, 4, 5]
+    assert [query(r.url)["page"] for r in transport.requests] == [["1"], ["2"], ["3"]]
     assert query(transport.requests[0].url)["status_id"] == ["11"]
     assert query(transport.requests[0].url)["limit"] == ["3"]
 
@@ -49,15 +51,16 @@ def test_v2_paging_is_lazy(make_client: MakeClient) -> None:
 
 def test_v2_server_ignoring_page_does_not_loop_forever(make_client: MakeClient) -> None:
     transport = ScriptedTransport(*[respond(200, ids(1, 2))] * 5)
-    with pytest.raises(UnexpectedResponseError, match="same page"):
+    with pytest.raises(PagingError, match="page 2 brought no item"):
         list(make_client(transport).iter_v2("orders", limit=2))
     assert len(transport.requests) == 2
 
 
 def test_v2_non_list_is_a_typed_error(make_client: MakeClient) -> None:
-    transport = ScriptedTransport(respond(200, {"oops": True}))
-    with pytest.raises(UnexpectedResponseError):
+    transport = ScriptedTransport(*[respond(200, {"oops": True})] * 3)
+    with pytest.raises(UnexpectedResponseError, match="not a JSON array"):
         list(make_client(transport).iter_v2("orders"))
+    assert len(transport.requests) == 3  # garbled answers to a read are read again
 
 
 def test_page_size_is_bounded(make_client: MakeClient) -> None:
@@ -88,9 +91,10 @@ def test_v3_without_pagination_meta_is_one_page(make_client: MakeClient) -> None
 
 
 def test_v3_without_data_is_a_typed_error(make_client: MakeClient) -> None:
-    transport = ScriptedTransport(respond(200, {"nope": []}))
+    transport = ScriptedTransport(*[respond(200, {"nope": []})] * 3)
     with pytest.raises(UnexpectedResponseError, match="no data"):
         list(make_client(transport).iter_v3("customers"))
+    assert len(transport.requests) == 3
 
 
 def test_batch_207_is_a_result_with_per_item_errors(make_client: MakeClient) -> None:

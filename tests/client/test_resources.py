@@ -48,7 +48,7 @@ def test_set_status_sends_exactly_the_status_id(make_client: MakeClient) -> None
 
 
 def test_order_list_embeds_lines_and_sorts_stably(make_client: MakeClient) -> None:
-    transport = ScriptedTransport(respond(200, [ORDER]))
+    transport = ScriptedTransport(respond(200, [ORDER]), respond(204))
     since = datetime(2026, 1, 1, tzinfo=timezone.utc)
     orders = list(make_client(transport).orders.iter(status_id=11, min_date_modified=since))
     params = query(transport.requests[0].url)
@@ -70,7 +70,9 @@ def test_order_lines_are_fetched_through_every_page(make_client: MakeClient) -> 
         respond(200, ORDER),
         respond(200, [line(i) for i in range(1, 251)]),
         respond(200, [line(i) for i in range(251, 261)]),
+        respond(204),  # a short page is not the end: only a 204 or [] is
         respond(200, [{"id": 7, "order_id": 101, "first_name": "A", "zip": 12345}]),
+        respond(200, []),
     )
     client = make_client(transport)
     order = client.orders.with_lines(client.orders.get(101, embed_lines=False))

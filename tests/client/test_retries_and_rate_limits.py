@@ -88,7 +88,9 @@ def test_429_waits_the_reset_time_then_retries_even_a_post(
         respond(429, {"status": 429}, quota(0, reset_ms=2500)), respond(200, {"data": {}})
     )
     make_client(transport).request("POST", "v3", "hooks", body={})
-    assert clock.sleeps == [2.5]
+    # The reset time, plus up to the minimum wait (0.25 s) of jitter.
+    assert len(clock.sleeps) == 1
+    assert 2.5 <= clock.sleeps[0] <= 2.75
     assert len(transport.requests) == 2
 
 

@@ -97,3 +97,47 @@ def test_cli_knobs_changed_while_running() -> None:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=20)
     assert proc.returncode == 0
+
+
+def test_cli_help_lists_every_fault_kind() -> None:
+    from bigcommerce_connect.sandbox import FAULT_KINDS
+
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [str(BIN), "sandbox", "--help"], capture_output=True, text=True, timeout=20,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert "--fault-kinds" in result.stdout
+    listed = result.stdout.split("Kinds:", 1)[1]
+    for kind in FAULT_KINDS:
+        assert kind in listed, kind
+
+
+def test_cli_rejects_unknown_fault_kind() -> None:
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [str(BIN), "sandbox", "--fault-kinds", "empty_200,gzip_bombb"],
+        capture_output=True, text=True, timeout=20,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--fault-kinds" in result.stderr
+    assert "gzip_bombb" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [("all", None), ("empty_200,status_509", ["empty_200", "status_509"])],
+)
+def test_cli_fault_kinds_reach_the_knobs(flag: str, expected: list[str] | None) -> None:
+    from bigcommerce_connect.sandbox import ALL_FAULT_KINDS
+
+    proc, ready = _start("--fault-kinds", flag, "--fault-rate", "0")
+    try:
+        origin = str(ready["api_path"]).split("/stores/")[0]
+        auth = {"X-Auth-Token": str(ready["access_token"])}
+        shown = urllib3.request("GET", origin + "/_sandbox/knobs", headers=auth).json()
+        assert shown["fault_kinds"] == (expected or list(ALL_FAULT_KINDS))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    assert proc.returncode == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bigcommerce_connect.cli.common import Subparsers
+from bigcommerce_connect.sandbox.knobs import FAULT_KINDS, parse_fault_kinds
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -34,8 +35,26 @@ def add_parser(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)"
     )
+    parser.add_argument(
+        "--fault-kinds",
+        type=_fault_kinds,
+        default=None,
+        metavar="KIND[,KIND...]",
+        help=(
+            "kinds drawn for --fault-rate faults, comma-separated, or 'all' (default: the 5xx, "
+            f"reset and malformed kinds). Kinds: {', '.join(FAULT_KINDS)}"
+        ),
+    )
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
     parser.set_defaults(handler=_run_sandbox)
+
+
+def _fault_kinds(text: str) -> tuple[str, ...]:
+    """Parse ``--fault-kinds``; an unknown kind is a usage error naming it."""
+    try:
+        return parse_fault_kinds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:

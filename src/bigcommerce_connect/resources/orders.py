@@ -51,7 +51,13 @@ class OrdersResource(Resource):
         embed_lines: bool = True,
         limit: int = 250,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Lazily yield pages of orders as the API sent them (plain dicts), sorted stably."""
+        """Lazily yield pages of orders as the API sent them (plain dicts), sorted stably.
+
+        Pages by number until a 204 or ``[]`` (a short page does not end the list); each
+        order comes once, and a page that brings none new raises
+        :class:`~bigcommerce_connect.errors.PagingError`. To walk a whole status while
+        orders leave it, prefer :meth:`wire_pages_keyset`.
+        """
         params: dict[str, Any] = without_none(
             {
                 "status_id": status_id,
@@ -67,6 +73,39 @@ class OrdersResource(Resource):
             params.update(EMBED_LINES)
         yield from self._client.pages_v2("orders", params, limit=limit)
 
+    def wire_pages_keyset(
+        self,
+        *,
+        status_id: int | None = None,
+        min_date_modified: datetime | None = None,
+        max_date_modified: datetime | None = None,
+        min_id: int | None = None,
+        max_id: int | None = None,
+        customer_id: int | None = None,
+        embed_lines: bool = True,
+        limit: int = 250,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Lazily yield pages of orders (plain dicts) by id keyset, ascending, from ``min_id``.
+
+        Each page asks for ids above the last page's highest, so orders that leave the list
+        while it is read (moved out of ``status_id``) shift nothing and none is skipped. Ends
+        on a 204 or ``[]`` (one call more than the pages); an id not above the last page's
+        highest raises :class:`~bigcommerce_connect.errors.PagingError`.
+        """
+        params: dict[str, Any] = without_none(
+            {
+                "status_id": status_id,
+                "min_date_modified": min_date_modified,
+                "max_date_modified": max_date_modified,
+                "min_id": min_id,
+                "max_id": max_id,
+                "customer_id": customer_id,
+            }
+        )
+        if embed_lines:
+            params.update(EMBED_LINES)
+        yield from self._client.pages_v2_keyset("orders", params, key="min_id", limit=limit)
+
     def pages(self, **filters: Any) -> Iterator[list[Order]]:
         """Lazily yield pages of typed orders (filters as :meth:`wire_pages`)."""
         for page in self.wire_pages(**filters):
@@ -80,18 +119,21 @@ class OrdersResource(Resource):
     def get(self, order_id: int, *, embed_lines: bool = True) -> Order:
         """One order, with its line items and shipping addresses unless ``embed_lines`` is off."""
         params = EMBED_LINES if embed_lines else None
-        data = self._client.request("GET", "v2", f"orders/{int(order_id)}", params=params).data
+        path = f"orders/{int(order_id)}"
+        data = self._client.request("GET", "v2", path, params=params, expect="object").data
         return Order.from_wire(data)
 
     def set_status(self, order_id: int, status_id: int) -> Order:
         """Move an order to ``status_id``, sending exactly ``{"status_id": N}`` and nothing else."""
         body = {"status_id": int(status_id)}
-        data = self._client.request("PUT", "v2", f"orders/{int(order_id)}", body=body).data
+        path = f"orders/{int(order_id)}"
+        data = self._client.request("PUT", "v2", path, body=body, expect="object").data
         return Order.from_wire(data)
 
     def count(self) -> OrderCounts:
         """Order counts per status (the "To Fulfill / To Ship" dashboard)."""
-        return structure(self._client.request("GET", "v2", "orders/count").data, OrderCounts)
+        data = self._client.request("GET", "v2", "orders/count", expect="object").data
+        return structure(data, OrderCounts)
 
     def products(self, order_id: int) -> Iterator[OrderProduct]:
         """Every line item of an order, all pages (the API pages them 50 at a time by default)."""
@@ -120,7 +162,7 @@ class OrderStatusesResource(Resource):
 
     def get_all(self) -> list[OrderStatusInfo]:
         """Every status with its system and custom labels."""
-        data = self._client.request("GET", "v2", "order_statuses").data or []
+        data = self._client.request("GET", "v2", "order_statuses", expect="v2_list").data
         return [structure(item, OrderStatusInfo) for item in data]
 
     def labels(self) -> StatusLabels:

@@ -20,6 +20,13 @@ In-process::
         sb.knobs.drift = DriftConfig(every_n_list_requests=1, modify=2, create=1)
         sb.requests.count(method="GET", path_prefix="/v2/orders")
         sb.store.wait_for_deliveries(1)      # webhook deliveries, without sleeping
+        # Hostile-store kinds (FAULT_KINDS; ALL_FAULT_KINDS for random mixes of every kind):
+        sb.knobs.fail_next("empty_200", path_prefix="/v2/orders")  # store acts, 0-byte 200
+        sb.knobs.fault_kinds = ("short_page", "repeat_page", "gzip_bomb")
+        sb.knobs.max_page_size = 50      # at most 50 items a page whatever ``limit`` says
+        sb.knobs.retry_after = "inf"     # Retry-After of status_509 / retry_after_only
+        sb.knobs.trickle_seconds = 0.01  # slow_body pace
+        sb.knobs.huge_body_bytes = None  # huge_body: endless, close-delimited
 
 Deviations from the real platform, on purpose: webhook destinations may be plain ``http``
 (the real API wants https on 443), deliveries are not retried, rate-limit headers are only
@@ -29,7 +36,13 @@ arrived as a space is a 400 (never silently ignored).
 
 from __future__ import annotations
 
-from bigcommerce_connect.sandbox.knobs import FAULT_KINDS, DriftConfig, Knobs, Quota
+from bigcommerce_connect.sandbox.knobs import (
+    ALL_FAULT_KINDS,
+    FAULT_KINDS,
+    DriftConfig,
+    Knobs,
+    Quota,
+)
 from bigcommerce_connect.sandbox.server import (
     RequestLog,
     RequestRecord,
@@ -40,6 +53,7 @@ from bigcommerce_connect.sandbox.server import (
 from bigcommerce_connect.sandbox.store import DeliveryRecord, SandboxStore
 
 __all__ = [
+    "ALL_FAULT_KINDS",
     "FAULT_KINDS",
     "DeliveryRecord",
     "DriftConfig",

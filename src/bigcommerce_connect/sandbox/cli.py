@@ -28,6 +28,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         quota=Quota.parse(args.quota) if args.quota else None,
         latency_ms=args.latency_ms,
         fault_rate=args.fault_rate,
+        fault_kinds=getattr(args, "fault_kinds", None),
         host=args.host,
         port=args.port,
     )

@@ -10,12 +10,12 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import attrs
 
-#: Every fault kind the sandbox can inject.
+#: Every fault kind the sandbox can inject (see docs/reliability.md for what each does).
 FAULT_KINDS: Final = (
     "500",
     "502",
@@ -25,7 +25,29 @@ FAULT_KINDS: Final = (
     "timeout",
     "malformed_json",
     "truncated_json",
+    "empty_200",
+    "cut_after_headers",
+    "truncated_body",
+    "short_page",
+    "ignore_paging",
+    "repeat_page",
+    "shuffled_repeat",
+    "status_509",
+    "retry_after_only",
+    "reset_zero",
+    "slow_body",
+    "huge_body",
+    "gzip_bomb",
+    "bad_text",
+    "deep_json",
+    "control_chars",
+    "concurrent_change",
 )
+
+#: Every fault kind, for random mixes that should draw from all of them (``timeout``,
+#: ``slow_body`` and ``huge_body`` included: pair them with short ``timeout_seconds``,
+#: ``trickle_seconds`` and a small ``huge_body_bytes``).
+ALL_FAULT_KINDS: Final = FAULT_KINDS
 
 #: Default kinds drawn for random faults (``fault_rate``): all of them except ``timeout``,
 #: which would make every faulty run slow.
@@ -38,6 +60,22 @@ DEFAULT_RANDOM_KINDS: Final = (
     "malformed_json",
     "truncated_json",
 )
+
+
+def parse_fault_kinds(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Fault kinds from ``"500,reset"``, a list of names, or ``"all"`` (every kind).
+
+    Raises ``ValueError`` naming the unknown kinds, or when no kind is given.
+    """
+    parts = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    names = [p.strip() for p in parts if p.strip()]
+    if names == ["all"]:
+        return ALL_FAULT_KINDS
+    unknown = [n for n in names if n not in FAULT_KINDS]
+    if unknown or not names:
+        bad = ", ".join(unknown) if unknown else "none given"
+        raise ValueError(f"unknown fault kind(s): {bad}; choose from all, {', '.join(FAULT_KINDS)}")
+    return tuple(dict.fromkeys(names))
 
 
 @attrs.frozen
@@ -128,7 +166,9 @@ class Knobs:
     tuple or ``None`` for unlimited), ``latency_ms``, ``fault_rate`` with ``fault_kinds``,
     ``rate_limit_headers`` (``False`` sends 429s without ``X-Rate-Limit-*`` headers, like a
     platform under load), ``timeout_seconds`` (how long a ``timeout`` fault stalls) and
-    ``drift`` (a :class:`DriftConfig` or ``None``). ``fail_next`` schedules exact faults.
+    ``drift`` (a :class:`DriftConfig` or ``None``), ``max_page_size`` (a store serving at most
+    N items a page), ``retry_after``, ``trickle_seconds``, ``huge_body_bytes`` and
+    ``deep_json_depth`` (shape the matching fault kinds). ``fail_next`` schedules exact faults.
     """
 
     def __init__(
@@ -150,6 +190,17 @@ class Knobs:
         self.rate_limit_headers = True
         self.timeout_seconds = 30.0
         self.drift: DriftConfig | None = None
+        #: Serve at most this many items a page whatever ``limit`` says (``None``: no cap).
+        self.max_page_size: int | None = None
+        #: The value of ``Retry-After`` / ``X-Retry-After`` in ``status_509`` and
+        #: ``retry_after_only`` answers (a string, so tests can send "inf" or "nan").
+        self.retry_after = "1"
+        #: Seconds between two bytes of a ``slow_body`` answer.
+        self.trickle_seconds = 1.0
+        #: Size of a ``huge_body`` answer; ``None`` streams an endless close-delimited body.
+        self.huge_body_bytes: int | None = 200 * 1024 * 1024
+        #: How many arrays deep the ``deep_json`` field is nested.
+        self.deep_json_depth = 10_000
         self._scheduled: deque[_ScheduledFault] = deque()
         self._list_requests = 0
 

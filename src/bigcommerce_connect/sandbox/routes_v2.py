@@ -76,12 +76,15 @@ def register(router: Router) -> None:
 
 
 def page_of(req: Request, items: list[Any]) -> tuple[list[Any], int, int]:
-    """Slice one v2 page; ``limit`` above 250 is capped like the real API."""
+    """Slice one v2 page; ``limit`` above 250 (or ``knobs.max_page_size``) is capped."""
     page = req.query_int("page", 1) or 1
     limit = req.query_int("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT
     if page < 1 or limit < 1:
         raise req.fail(400, "The 'page' and 'limit' parameters must be positive integers.")
     limit = min(limit, MAX_LIMIT)
+    cap = req.knobs.max_page_size
+    if cap is not None:
+        limit = min(limit, cap)  # a store serving fewer items than asked, pages consistent
     start = (page - 1) * limit
     return items[start : start + limit], page, limit
 

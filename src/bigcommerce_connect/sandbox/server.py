@@ -17,7 +17,7 @@ import ssl
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from email.utils import formatdate
@@ -27,8 +27,8 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-from bigcommerce_connect.sandbox import admin, routes_v2, routes_v3
-from bigcommerce_connect.sandbox.knobs import Knobs, Quota, RateDecision
+from bigcommerce_connect.sandbox import admin, faults, routes_v2, routes_v3
+from bigcommerce_connect.sandbox.knobs import Knobs, Quota, RateDecision, parse_fault_kinds
 from bigcommerce_connect.sandbox.routing import ApiError, Request, Response, Router
 from bigcommerce_connect.sandbox.seed import populate
 from bigcommerce_connect.sandbox.store import SandboxStore, utc_now
@@ -40,7 +40,7 @@ _REASONS = {
     401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     409: "Conflict", 413: "Request Entity Too Large", 422: "Unprocessable Entity",
     429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-    503: "Service Unavailable", 504: "Gateway Timeout",
+    503: "Service Unavailable", 504: "Gateway Timeout", 509: "Bandwidth Limit Exceeded",
 }  # fmt: skip
 _HTML_5XX = {
     502: b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
@@ -49,6 +49,7 @@ _HTML_5XX = {
     b"Time-out</h1></center><hr><center>nginx</center></body></html>\n",
 }
 _UNAUTHORIZED = "No valid credentials were found in this request"
+_SHIPPED = 2
 
 
 @attrs.define
@@ -63,6 +64,8 @@ class SandboxConfig:
     quota: Quota | tuple[int, float] | None = None
     latency_ms: float = 0.0
     fault_rate: float = 0.0
+    #: Kinds drawn for random faults (``fault_rate``): names, a comma list, or ``"all"``.
+    fault_kinds: str | tuple[str, ...] | None = None
     host: str = "127.0.0.1"
     port: int = 0
     clock: Callable[[], datetime] = utc_now
@@ -188,21 +191,61 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_raw(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         """Write a whole response with one ``sendall`` (avoids Nagle/delayed-ACK stalls)."""
+        self.wfile.write(self._head(status, headers, len(body)) + body)
+
+    def _head(self, status: int, headers: dict[str, str], length: int | None) -> bytes:
+        """The status line and headers; logs the request (``length`` None: close-delimited)."""
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
         lines.append(f"Date: {_http_date()}")
         lines.append("Server: bigcommerce-connect-sandbox")
         for name, value in headers.items():
             lines.append(f"{name}: {value}")
-        lines.append(f"Content-Length: {len(body)}")
+        if length is not None:
+            lines.append(f"Content-Length: {length}")
+        else:
+            self.close_connection = True
         if self.close_connection:
             lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if self.pending_record is not None:
             # Log before writing, so a client that got its answer always finds it in the log.
             method, path, api_path = self.pending_record
             self.server.sandbox.requests.append(RequestRecord(method, path, status, api_path))
             self.pending_record = None
-        self.wfile.write(head + body)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def send_stream(
+        self,
+        status: int,
+        headers: dict[str, str],
+        length: int | None,
+        chunks: Iterable[bytes],
+        pause: float = 0.0,
+    ) -> None:
+        """Send headers, then ``chunks`` one write each (``pause`` seconds apart).
+
+        Stops at server shutdown; a client that goes away ends it quietly. The connection is
+        closed afterwards unless every chunk went out.
+        """
+        stopping = self.server.stopping
+        try:
+            self.wfile.write(self._head(status, headers, length))
+            for chunk in chunks:
+                if stopping.is_set() or (pause > 0 and stopping.wait(pause)):
+                    self.close_connection = True
+                    return
+                self.wfile.write(chunk)
+        except OSError:  # BrokenPipe / ConnectionReset: the client went away
+            self.close_connection = True
+
+    def send_head_only(
+        self, status: int, headers: dict[str, str], length: int, body: bytes
+    ) -> None:
+        """Send headers announcing ``length`` bytes, then ``body`` (shorter), then close."""
+        head = self._head(status, headers, length)  # keep-alive announced, like a cut proxy
+        self.close_connection = True
+        with suppress(OSError):
+            self.wfile.write(head + body)
+            self.connection.shutdown(socket.SHUT_WR)
 
     def reset_connection(self) -> None:
         """Drop the connection with a TCP RST and no response."""
@@ -237,7 +280,10 @@ class Sandbox:
             latency_ms=config.latency_ms,
             fault_rate=config.fault_rate,
         )
+        if config.fault_kinds is not None:
+            self.knobs.fault_kinds = parse_fault_kinds(config.fault_kinds)
         self.requests = RequestLog()
+        self._lists = faults.ListCache()
         self.ca_file: str | None = None
         self._router = _build_router()
         self._token = self.access_token.encode()
@@ -272,6 +318,14 @@ class Sandbox:
     def legacy_api_path(self) -> str:
         """The legacy Basic-auth v2 path."""
         return f"{self.origin}/api/v2/"
+
+    def open_connections(self) -> int:
+        """How many client connections are being served right now (0 when stopped)."""
+        httpd = self._httpd
+        if httpd is None:
+            return 0
+        with httpd.live_lock:
+            return len(httpd.live)
 
     def start(self, ssl_context: ssl.SSLContext | None = None) -> None:
         """Bind, then serve on a background thread."""
@@ -353,8 +407,12 @@ class Sandbox:
         if decision is not None and not decision.allowed:
             return self._too_many(h, api, decision)
         fault = self.knobs.pick_fault("/" + api + rel)
-        if fault is not None and self._early_fault(h, fault, rate_headers):
-            return 0 if fault in ("reset", "timeout") else int(fault)
+        if fault is not None:
+            early = self._early_fault(h, api, fault, rate_headers)
+            if early is not None:
+                return early
+            if fault == "ignore_paging" and method == "GET":
+                query = faults.drop_paging(query)
         if self.knobs.latency_ms > 0:
             self._httpd_stopping().wait(self.knobs.latency_ms / 1000)
         response = self._dispatch(h, method, api, rel, query, body)
@@ -362,10 +420,71 @@ class Sandbox:
         payload = response.raw if response.raw is not None else _encode(response)
         if payload:
             headers.setdefault("Content-Type", "application/json")
-        if fault in ("malformed_json", "truncated_json"):
-            payload = _corrupt(payload, fault)
+        if method == "GET" and response.status == 200 and faults.is_list_body(payload):
+            payload = self._list_answer(api, rel, query, payload, fault)
+        if fault is not None:
+            return self._late_fault(h, fault, method, api + rel, response.status, payload, headers)
         h.send_raw(response.status, payload, headers)
         return response.status
+
+    def _list_answer(
+        self, api: str, rel: str, query: str, payload: bytes, fault: str | None
+    ) -> bytes:
+        """Remember a list answer per path and filters; apply a paging fault to it."""
+        key = faults.list_key("/" + api + rel, query)
+        if fault in faults.PAGING_KINDS:
+            if fault == "short_page":
+                limit = faults.v2_page_limit(query, self.knobs.max_page_size)
+                payload = faults.short_page(payload, limit if api == "v2" else None)
+            else:
+                previous = self._lists.get(key)
+                if previous is not None:
+                    payload = previous
+                    if fault == "shuffled_repeat":
+                        payload = faults.shuffled(previous, self.knobs.random())
+        self._lists.put(key, payload)
+        return payload
+
+    def _late_fault(
+        self,
+        h: _Handler,
+        fault: str,
+        method: str,
+        path: str,
+        status: int,
+        payload: bytes,
+        headers: dict[str, str],
+    ) -> int:
+        """Faults applied after the store acted: rewrite, cut, trickle or empty the answer."""
+        ok = 200 <= status < 300 and bool(payload)
+        if fault in ("malformed_json", "truncated_json"):
+            payload = _corrupt(payload, fault)
+        elif fault == "bad_text" and ok:
+            payload = faults.bad_text(payload)
+        elif fault == "deep_json" and ok:
+            payload = faults.deep_json(payload, self.knobs.deep_json_depth)
+        elif fault == "concurrent_change" and method == "GET" and path == "v2/orders" and ok:
+            self._ship_listed(payload)
+        elif fault == "empty_200":
+            headers.pop("Content-Type", None)
+            status, payload = 200, b""
+        elif fault in ("cut_after_headers", "truncated_body"):
+            kept = payload[: len(payload) // 2] if fault == "truncated_body" else b""
+            h.send_head_only(status, headers, len(payload), kept)
+            return status
+        elif fault == "slow_body":
+            trickle = (payload[i : i + 1] for i in range(len(payload)))
+            h.send_stream(status, headers, len(payload), trickle, self.knobs.trickle_seconds)
+            return status
+        h.send_raw(status, payload, headers)
+        return status
+
+    def _ship_listed(self, payload: bytes) -> None:
+        """Another app ships every second listed order (at least one), through the store."""
+        for order_id in faults.listed_ids(payload)[::2]:
+            with suppress(KeyError):
+                if self.store.orders[order_id]["status_id"] != _SHIPPED:
+                    self.store.set_order_status(order_id, _SHIPPED)
 
     def _admin(self, h: _Handler, method: str, rel: str, body: bytes) -> int:
         """The control endpoint (see :mod:`.admin`): token-protected, never limited."""
@@ -428,16 +547,19 @@ class Sandbox:
             headers["X-Retry-After"] = str(max(1, -(-decision.reset_ms // 1000)))
         return self._send_json(h, 429, body, headers)
 
-    def _early_fault(self, h: _Handler, fault: str, headers: dict[str, str]) -> bool:
-        """Inject faults that replace the response; ``False`` for body-corrupting kinds."""
+    def _early_fault(
+        self, h: _Handler, api: str, fault: str, headers: dict[str, str]
+    ) -> int | None:
+        """Inject faults that replace the response (the status sent, 0 for none); ``None``
+        for the kinds applied after the store acted."""
         if fault == "reset":
             h.reset_connection()
-            return True
+            return 0
         if fault == "timeout":
             # Stall without answering; interruptible so shutdown is never held up.
             self._httpd_stopping().wait(self.knobs.timeout_seconds)
             h.close_connection = True
-            return True
+            return 0
         if fault in ("500", "502", "503", "504"):
             status = int(fault)
             html = _HTML_5XX.get(status)
@@ -445,8 +567,42 @@ class Sandbox:
                 h.send_raw(status, html, {**headers, "Content-Type": "text/html"})
             else:
                 self._send_json(h, status, error_v3(status, _REASONS[status]), headers)
-            return True
-        return False
+            return status
+        if fault in ("status_509", "retry_after_only", "reset_zero"):
+            return self._rate_fault(h, api, fault, headers)
+        if fault == "control_chars":
+            h.send_raw(500, faults.CONTROL_BODY, {"Content-Type": "text/plain"})
+            return 500
+        if fault == "huge_body":
+            size = self.knobs.huge_body_bytes
+            json_headers = {**headers, "Content-Type": "application/json"}
+            h.send_stream(200, json_headers, size, faults.huge_chunks(size))
+            return 200
+        if fault == "gzip_bomb":
+            length, chunks = faults.gzip_bomb_plan()
+            bomb_headers = {**headers, "Content-Type": "application/json"}
+            h.send_stream(200, {**bomb_headers, "Content-Encoding": "gzip"}, length, chunks)
+            return 200
+        return None
+
+    def _rate_fault(self, h: _Handler, api: str, fault: str, quota: dict[str, str]) -> int:
+        """``status_509``, ``retry_after_only`` and ``reset_zero``: hostile rate limits."""
+        retry_after = _header_safe(self.knobs.retry_after)
+        status = 509 if fault == "status_509" else 429
+        title = _REASONS[status]
+        body: Any = error_v2(status, title) if api == "v2" else error_v3(status, title, {})
+        if fault == "status_509":
+            headers = {"X-Retry-After": retry_after}  # the older API's limit: no quota headers
+        elif fault == "retry_after_only":
+            headers = {"Retry-After": retry_after}
+        else:
+            headers = {
+                "X-Rate-Limit-Time-Window-Ms": quota.get("X-Rate-Limit-Time-Window-Ms", "30000"),
+                "X-Rate-Limit-Requests-Quota": quota.get("X-Rate-Limit-Requests-Quota", "150"),
+                "X-Rate-Limit-Requests-Left": "0",
+                "X-Rate-Limit-Time-Reset-Ms": "0",
+            }
+        return self._send_json(h, status, body, headers)
 
     @staticmethod
     def _send_json(
@@ -484,6 +640,11 @@ def _rate_headers(decision: RateDecision) -> dict[str, str]:
         "X-Rate-Limit-Requests-Quota": str(decision.quota),
         "X-Rate-Limit-Requests-Left": str(decision.left),
     }
+
+
+def _header_safe(value: str) -> str:
+    """A knob value made safe for a header line (no CR/LF or other controls)."""
+    return "".join(c for c in str(value) if c.isprintable())[:200]
 
 
 def _corrupt(payload: bytes, kind: str) -> bytes:

@@ -48,6 +48,9 @@ def paginate(req: Request, rows: list[Row]) -> tuple[list[Row], dict[str, Any]]:
     """One page plus ``meta.pagination`` with relative ``links``."""
     page = _positive(req, "page", 1)
     limit = min(_positive(req, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+    cap = req.knobs.max_page_size
+    if cap is not None:
+        limit = min(limit, cap)  # a store serving fewer items than asked; meta agrees
     total = len(rows)
     total_pages = max(1, -(-total // limit))
     chunk = rows[(page - 1) * limit : page * limit]

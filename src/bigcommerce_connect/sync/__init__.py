@@ -1,11 +1,20 @@
 """Importers, the webhook handler and run reports: the SDK's sync layer over the ports."""
 
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
-from bigcommerce_connect.sync.customers import CUSTOMER_STREAM, CustomerImporter
+from bigcommerce_connect.sync.customers import (
+    CUSTOMER_STREAM,
+    CustomerImporter,
+    CustomerImportError,
+)
 from bigcommerce_connect.sync.dashboard import Dashboard, dashboard
 from bigcommerce_connect.sync.importer import LockedError, StoreImporter
 from bigcommerce_connect.sync.options import ImportOptions, MissingItemPolicy
-from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter, OrderImportError
+from bigcommerce_connect.sync.orders import (
+    ORDER_STREAM,
+    RECONCILE_STREAM,
+    OrderImporter,
+    OrderImportError,
+)
 from bigcommerce_connect.sync.report import PlannedAction, RunReport
 from bigcommerce_connect.sync.runner import InventoryStep, SyncRunner, push_inventory
 from bigcommerce_connect.sync.webhooks import (
@@ -22,7 +31,9 @@ __all__ = [
     "CUSTOMER_STREAM",
     "DEFAULT_SCOPES",
     "ORDER_STREAM",
+    "RECONCILE_STREAM",
     "SECRET_HEADER",
+    "CustomerImportError",
     "CustomerImporter",
     "Dashboard",
     "ErpPorts",

@@ -3,6 +3,12 @@
 Match order: the binding, then (by policy) the e-mail, else create. The settings' code is
 put in front of the customer id of a created account. With B2B on, the store's customer
 group becomes the ERP customer's price level.
+
+The stream pages by a ``date_modified`` keyset (page numbers only through customers sharing
+one second) and checks every page makes progress: a store that ignores ``page`` or repeats a
+page stops the stream with :class:`~bigcommerce_connect.errors.PagingError`, cursor kept. A
+customer that cannot be read or written (or lost a too-deep value on the wire) is quarantined
+with an alert; the others go on.
 """
 
 from __future__ import annotations
@@ -13,14 +19,15 @@ from typing import Any, Final
 
 import attrs
 
-from bigcommerce_connect.models import BillingAddress, Customer, ModelError, structure
+from bigcommerce_connect.errors import BigCommerceError, PagingError
+from bigcommerce_connect.models import BillingAddress, Customer, structure, unstructure
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError
 from bigcommerce_connect.records import ErpCustomer
-from bigcommerce_connect.sync.context import SyncContext, map_record, quarantine_key
+from bigcommerce_connect.sync.context import SyncContext, map_record, quarantine_key, wire_id
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
 
-__all__ = ["CUSTOMER_STREAM", "CustomerImporter", "guest_source"]
+__all__ = ["CUSTOMER_STREAM", "CustomerImportError", "CustomerImporter", "guest_source"]
 
 CUSTOMER_STREAM: Final = "customers"
 CUSTOMER: Final = "customer"
@@ -54,6 +61,23 @@ def guest_source(billing: BillingAddress | None, order_id: int) -> dict[str, Any
     }
 
 
+class CustomerImportError(BigCommerceError):
+    """A customer cannot be imported as the store sent it; it is quarantined."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@attrs.frozen
+class _Page:
+    """One answer of the customer list: its items as sent and its pagination."""
+
+    items: list[Any]
+    total_pages: int | None
+    per_page: int | None
+
+
 class CustomerImporter:
     """Imports store customers through the context's customer mapping."""
 
@@ -64,62 +88,115 @@ class CustomerImporter:
     # -- the stream ------------------------------------------------------------------------
 
     def run(self) -> SyncWindow:
-        """Import every customer changed in the window after the cursor; then move the cursor."""
+        """Import every customer changed in the window after the cursor; then move the cursor.
+
+        A list that stops making progress raises :class:`PagingError` before the cursor moves,
+        so the next run reads the same window again.
+        """
         ctx = self.ctx
         window = window_for(ctx, CUSTOMER_STREAM)
-        for customer in self._changed(window):
-            self.import_customer(customer)
-        ctx.tick("customers")
+        ticked = False
+        for page in self._changed(window):
+            for customer in page:
+                self.import_safely(customer)
+            ctx.tick("customers")
+            ticked = True
+        if not ticked:
+            ctx.tick("customers")
         if not ctx.preview:
             ctx.ports.sync_state.set_cursor(CUSTOMER_STREAM, window.end)
         return window
 
-    def _changed(self, window: SyncWindow) -> Iterator[Customer]:
+    def _changed(self, window: SyncWindow) -> Iterator[list[Customer]]:
         # Keyset on date_modified (>=, ascending) with ids de-duplicated: a customer edited
         # while we page moves past the window's end instead of shifting the pages under us.
+        # Page numbers step through customers sharing one date_modified. Every page must
+        # bring an unseen id or move the keyset, else PagingError (an ignored ``page`` or
+        # filter, a repeated page); the list ends on an empty page or at ``total_pages``,
+        # never because a page was short.
         seen: set[int] = set()
         since = window.start
         page_number = 1
-        limit = self.ctx.options.page_size
         while True:
-            page, full = self._page(since, window.end, page_number, limit)
-            fresh = [c for c in page if c.id not in seen]
-            seen.update(c.id for c in fresh)
-            yield from fresh
-            if not full:
+            page = self._page(since, window.end, page_number)
+            if not page.items:
                 return
-            last = page[-1].date_modified if page else None
-            if last is None or (since is not None and last <= since):
-                page_number += 1  # a whole page inside one second: step through it by page
-            else:
+            ids = [wire_id(item) for item in page.items]
+            fresh_ids = {i for i in ids if i and i not in seen}
+            customers = self._typed(self._set_aside_deep(page.items))
+            seen.update(fresh_ids)
+            yield [c for c in customers if c.id in fresh_ids]
+            if page.total_pages is not None and page_number >= page.total_pages:
+                return
+            dates = [c.date_modified for c in customers if c.date_modified is not None]
+            last = max(dates, default=None)
+            if last is not None and (since is None or last > since):
                 since, page_number = last, 1
+                continue
+            # No keyset advance: the whole page shares one second; step through by page.
+            tie = page_number == 1 and bool(dates) and min(dates) == since
+            if not fresh_ids and not tie:
+                raise _stuck(
+                    f"page {page_number} of customers modified since {since} brought no "
+                    "customer not already read (the store ignored the page or the filter)"
+                )
+            short = bool(page.per_page) and len(page.items) < (page.per_page or 0)
+            if short and page.total_pages is not None and page_number < page.total_pages:
+                # Stepping by page number past a short page would skip customers.
+                raise _stuck(f"page {page_number} of customers was short while more exist")
+            page_number += 1
 
-    def _page(
-        self, since: datetime | None, until: datetime, page_number: int, limit: int
-    ) -> tuple[list[Customer], bool]:
-        """One page of readable customers, and whether the store sent a full page."""
+    def _page(self, since: datetime | None, until: datetime, page_number: int) -> _Page:
+        """One answer of the customer list, as sent."""
         params: dict[str, Any] = {
             "date_modified:max": until,
             "sort": "date_modified:asc",
             "include": "addresses",
             "page": page_number,
-            "limit": limit,
+            "limit": self.ctx.options.page_size,
         }
         if since is not None:
             params["date_modified:min"] = since
-        body = self.ctx.client.request("GET", "v3", "customers", params=params).data
-        items = body.get("data", []) if isinstance(body, Mapping) else []
-        items = items if isinstance(items, list) else []
-        return self._typed(items), len(items) >= limit
+        body = self.ctx.client.request(
+            "GET", "v3", "customers", params=params, expect="v3_list"
+        ).data
+        items = body.get("data") if isinstance(body, Mapping) else None
+        meta = body.get("meta") if isinstance(body, Mapping) else None
+        pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
+        pagination = pagination if isinstance(pagination, Mapping) else {}
+        return _Page(
+            items=items if isinstance(items, list) else [],
+            total_pages=_positive(pagination.get("total_pages")),
+            per_page=_positive(pagination.get("per_page")),
+        )
 
     def import_by_ids(self, customer_ids: list[int]) -> None:
-        """Fetch these customers (one call per 250) and import them."""
+        """Fetch these customers (one call per 250) and import them; none stops the others."""
         for start in range(0, len(customer_ids), 250):
             chunk = customer_ids[start : start + 250]
             params = {"id:in": ",".join(str(i) for i in chunk), "include": "addresses"}
             for page in self.ctx.client.pages_v3("customers", params):
-                for customer in self._typed(page):
-                    self.import_customer(customer)
+                for customer in self._typed(self._set_aside_deep(page)):
+                    self.import_safely(customer)
+
+    def _set_aside_deep(self, items: list[Any]) -> list[Any]:
+        """The page without customers that lost a too-deep value (those are quarantined)."""
+        deep = self.ctx.take_repairs(CUSTOMER, [wire_id(item) for item in items])
+        if not deep:
+            return items
+        kept = []
+        for item in items:
+            customer_id = wire_id(item)
+            if str(customer_id) in deep:
+                error = CustomerImportError(
+                    "json_depth",
+                    f"customer {customer_id}: the store sent a value nested too deep to read; "
+                    "it was not imported",
+                )
+                self._quarantine(item, error)
+            else:
+                kept.append(item)
+        return kept
 
     def _typed(self, items: list[Any]) -> list[Customer]:
         # One customer the SDK cannot read must not stop the import (or every later run):
@@ -128,16 +205,24 @@ class CustomerImporter:
         for item in items:
             try:
                 customers.append(structure(item, Customer))
-            except ModelError as error:
+            except Exception as error:  # ModelError, or worse: still only this customer
                 self._quarantine(item, error)
         return customers
 
-    def _quarantine(self, item: object, error: ModelError) -> None:
+    def _quarantine(self, item: object, error: Exception) -> None:
         payload = item if isinstance(item, dict) else {"value": item}
         self.ctx.report.customers_quarantined += 1
         self.ctx.quarantine(CUSTOMER, quarantine_key(payload, None), error, payload)
 
     # -- one customer ----------------------------------------------------------------------
+
+    def import_safely(self, customer: Customer) -> str | None:
+        """:meth:`import_customer`, quarantining the customer instead of raising."""
+        try:
+            return self.import_customer(customer)
+        except Exception as error:  # whatever breaks on one customer stays with it
+            self._quarantine(_payload(customer), error)
+            return None
 
     def import_customer(self, customer: Customer) -> str | None:
         """Create or update the ERP customer for a store customer; return its local id."""
@@ -152,6 +237,7 @@ class CustomerImporter:
             record, fields = self._map(customer, create=local_id is None)
             local_id = self._write(customer.id, local_id, record, fields)
             self._bind(customer, local_id)
+        ctx.release(CUSTOMER, str(customer.id))
         return local_id
 
     def customer_for_guest(
@@ -254,3 +340,21 @@ def safe_bind(importer: CustomerImporter, store_id: int, local_id: str) -> None:
     except BindingConflictError:
         # Two store accounts share an ERP customer (one e-mail): the first binding stands.
         return
+
+
+def _payload(customer: Customer) -> dict[str, Any]:
+    try:
+        data = unstructure(customer)
+    except Exception:  # the payload is for a person to read; the id is the least of it
+        return {"id": customer.id}
+    return data if isinstance(data, dict) else {"id": customer.id}
+
+
+def _positive(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+def _stuck(reason: str) -> PagingError:
+    return PagingError(method="GET", path="v3/customers", status=200, title=reason)

@@ -35,8 +35,9 @@ class StoreImporter:
     """Imports one store's customers and orders into the host's ERP.
 
     Every run takes the store's lock without waiting (a second concurrent run reports
-    ``locked`` and does nothing), fills a :class:`RunReport`, and never lets one bad order
-    stop the others. ``preview=True`` maps everything and writes nothing anywhere.
+    ``locked`` and does nothing), fills a :class:`RunReport`, and never lets one bad record
+    (order or customer) stop the others: it is quarantined with an alert. ``preview=True``
+    maps everything and writes nothing anywhere.
     """
 
     def __init__(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -18,6 +19,15 @@ class MissingItemPolicy(enum.Enum):
     QUARANTINE = "quarantine"  # keep the order back until the item exists
 
 
+def _aware_or_none(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, datetime):
+        raise TypeError(f"{attribute.name} must be a datetime or None, got {value!r}")
+    if value.utcoffset() is None:
+        raise ValueError(f"{attribute.name} must be timezone-aware, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class ImportOptions:
     """How imports behave.
@@ -25,6 +35,12 @@ class ImportOptions:
     ``overlap`` re-reads a little before the cursor (late writes and equal-second ties);
     ``settle`` leaves the newest seconds for the next run, so a window is never read while the
     store is still writing into it.
+
+    When a run moves imported orders out of the "get" status, that status is the work queue:
+    every run lists all of it, bounded below only by ``start_date`` (aware; ``None`` imports
+    whatever waits there, however old). Runs that do not move statuses read the cursor window
+    and, at most every ``reconcile_every``, sweep the "get" status over the last
+    ``reconcile_lookback`` for orders the window missed.
     """
 
     overlap: timedelta = timedelta(minutes=5)
@@ -37,3 +53,6 @@ class ImportOptions:
     missing_item_policy: MissingItemPolicy = MissingItemPolicy.WARN
     move_statuses: bool = True
     rounding_tolerance: Decimal = Decimal("0.01")  # a difference up to this is a warning
+    start_date: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    reconcile_lookback: timedelta = timedelta(days=7)
+    reconcile_every: timedelta = timedelta(hours=6)

@@ -39,6 +39,10 @@ class RunReport:
     orders_quarantined: int = 0
     statuses_moved: int = 0
     status_moves_failed: int = 0
+    #: Imported orders not moved: another app took them out of the "get" status meanwhile.
+    orders_changed_elsewhere: int = 0
+    #: Orders the reconcile sweep found unbound in the "get" status (the window missed them).
+    orders_reconciled: int = 0
     inventory_pushed: int = 0
     api_calls: int = 0
     duration_seconds: float = 0.0
@@ -71,6 +75,8 @@ class RunReport:
             "orders_quarantined": self.orders_quarantined,
             "statuses_moved": self.statuses_moved,
             "status_moves_failed": self.status_moves_failed,
+            "orders_changed_elsewhere": self.orders_changed_elsewhere,
+            "orders_reconciled": self.orders_reconciled,
             "inventory_pushed": self.inventory_pushed,
             "api_calls": self.api_calls,
             "duration_seconds": round(self.duration_seconds, 3),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import PermissionDeniedError
+from bigcommerce_connect.errors import PagingError, PermissionDeniedError
 from bigcommerce_connect.export.inventory import InventoryPusher
 from bigcommerce_connect.export.report import Action
 from bigcommerce_connect.notifications import NotificationKind
@@ -112,15 +112,17 @@ class SyncRunner:
 
 
 def _stage(ctx: SyncContext, name: str, work: Callable[[], object]) -> None:
-    """Run one stage; a missing API scope fails only this stage, the others still run.
+    """Run one stage; a missing API scope or a stuck list fails only this stage.
 
-    A 403 is about one kind of data (the API account lacks, say, the Products scope): the
-    stage stops where it is, with its cursor unchanged, and is reported and notified with the
-    scope to grant. Any other store failure still ends the whole cycle.
+    A 403 is about one kind of data (the API account lacks, say, the Products scope), and a
+    list that stops making progress (:class:`PagingError`: the store ignored ``page`` or
+    repeated a page) about one list: the stage stops where it is, with its cursor unchanged,
+    and is reported and notified; the next stages still run (orders import their customers
+    by id). Any other store failure still ends the whole cycle.
     """
     try:
         work()
-    except PermissionDeniedError as error:
+    except (PermissionDeniedError, PagingError) as error:
         ctx.report.failed = True
         ctx.report.errors.append(f"{name}: {error}")
         ctx.notify(

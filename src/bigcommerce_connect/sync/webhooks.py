@@ -3,8 +3,9 @@
 The host calls :meth:`WebhookHandler.handle` from its own web framework with the request's
 headers and body, answers 2xx quickly, and may run the handler in a background job. The
 handler checks the shared secret header in constant time, skips a payload hash it has already
-processed, re-fetches the order or customer by id and imports it. A periodic import run is
-the reconciliation that catches anything a deactivated hook missed.
+processed, re-fetches the order or customer by id and imports it (an order's status move is
+guarded like in a run). A periodic import run is the reconciliation that catches anything a
+deactivated hook missed: the "get" status is its work queue.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class WebhookHandler:
         receipts = self.orders.ctx.ports.webhook_receipts
         if event.hash and receipts is not None and receipts.has_seen(event.hash):
             return WebhookResult(WebhookOutcome.DUPLICATE, 200, event.hash)
+        self.orders.ctx.refresh_quarantine()  # this handler's context outlives a run
         result = self._dispatch(event)
         if event.hash and receipts is not None and result.outcome is WebhookOutcome.PROCESSED:
             receipts.record(event.hash)
@@ -108,13 +110,15 @@ class WebhookHandler:
     def _order(self, order_id: int) -> WebhookResult:
         importer = self.orders
         try:
-            order = importer.ctx.client.orders.get(order_id)
+            order = importer.fetch_order(order_id)
         except NotFoundError:
             return WebhookResult(WebhookOutcome.IGNORED, 200, f"order {order_id} is gone")
         except ModelError as error:
             # The store's order is unreadable: quarantined with an alert like in a run (a 2xx,
             # since redelivering the same event cannot help).
             importer._quarantine_wire({"id": order_id}, error, order_id=order_id)
+            return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
+        if order is None:  # lost a too-deep value on the wire: quarantined
             return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
         get_status, _ = importer.statuses
         if order.status_id != get_status:

@@ -1,4 +1,9 @@
-"""The window a run reads: ``[cursor - overlap, now - settle]``, fixed for the whole run."""
+"""The window a run reads: ``[cursor - overlap, now - settle]``, fixed for the whole run.
+
+Customers are always read by window. Orders are, only in runs that do not move statuses: a
+run that moves imported orders out of the "get" status lists all of that status (its work
+queue) and only records the window's end as the cursor.
+"""
 
 from __future__ import annotations
 

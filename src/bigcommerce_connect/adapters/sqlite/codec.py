@@ -46,9 +46,13 @@ def _json_default(value: object) -> Any:
     raise TypeError(f"cannot store a {type(value).__name__} as JSON")
 
 
-def dump_json(value: Any) -> str:
-    """Compact JSON text for a column; Decimals and datetimes become exact strings."""
-    return json.dumps(value, default=_json_default, separators=(",", ":"), ensure_ascii=False)
+def dump_json(value: Any, *, ascii_only: bool = False) -> str:
+    """Compact JSON text for a column; Decimals and datetimes become exact strings.
+
+    ``ascii_only`` escapes every non-ASCII character (``\\uXXXX``), so text no UTF-8 encoder
+    takes (a lone surrogate from the wire) is stored all the same and reads back as it was.
+    """
+    return json.dumps(value, default=_json_default, separators=(",", ":"), ensure_ascii=ascii_only)
 
 
 def load_json(text: str | None) -> Any:

@@ -342,7 +342,8 @@ class SqliteQuarantine:
                 entry.external_id,
                 entry.code,
                 entry.reason,
-                dump_json(dict(entry.payload)),
+                # ASCII-escaped: a quarantined payload may hold the very text that failed.
+                dump_json(dict(entry.payload), ascii_only=True),
                 entry.attempts,
                 None if entry.first_failed is None else utc_text(entry.first_failed),
                 None if entry.last_failed is None else utc_text(entry.last_failed),
