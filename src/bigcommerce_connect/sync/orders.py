@@ -235,6 +235,18 @@ class OrderImporter:
                 "billing addresses to find or create the ERP customer",
                 request_id=error.request_id,
             )
+        except BigCommerceError as error:
+            # The page is listed: its orders must be imported now, because another app may
+            # take them out of the "get" status before the next run. Their customers come
+            # from the billing address (bound to the store customer, so the customer stream
+            # completes them later) instead of the run ending here.
+            self.ctx.notify(
+                NotificationKind.WARNING,
+                "customer.prefetch.failed",
+                f"the page's {len(unbound)} customers could not be read ({error}); their "
+                "orders use the billing address to find or create the ERP customer",
+                request_id=getattr(error, "request_id", None),
+            )
 
     # -- reconcile sweep -------------------------------------------------------------------
 
