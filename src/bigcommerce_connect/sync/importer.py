@@ -83,8 +83,14 @@ class StoreImporter:
         return self.run(both, preview=preview)
 
     def retry_quarantine(self) -> RunReport:
-        """Fetch and import every quarantined order again."""
-        return self.run(lambda ctx: OrderImporter(ctx).retry_quarantine(), preview=False)
+        """Fetch and import every quarantined customer, then every quarantined order, again."""
+
+        def replay(ctx: SyncContext) -> None:
+            customers = CustomerImporter(ctx)
+            customers.retry_quarantine()
+            OrderImporter(ctx, customers).retry_quarantine()
+
+        return self.run(replay, preview=False)
 
     def webhook_handler(self, secret: str, *, secret_header: str = SECRET_HEADER) -> WebhookHandler:
         """A handler for this store's webhook deliveries (see :mod:`.webhooks`)."""

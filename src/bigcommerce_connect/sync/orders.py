@@ -34,7 +34,6 @@ from typing import Any, Final
 import attrs
 
 from bigcommerce_connect.errors import (
-    ApiError,
     BigCommerceError,
     NotFoundError,
     PermissionDeniedError,
@@ -619,7 +618,7 @@ class OrderImporter:
                 continue
             try:
                 order = self.fetch_order(int(entry.external_id))
-            except ApiError as error:
+            except BigCommerceError as error:  # the store or the network: the next replay
                 self.ctx.report.errors.append(f"order {entry.external_id}: {error}")
                 continue
             except ModelError as error:
