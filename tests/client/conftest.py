@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.retry import RetryPolicy
+from bigcommerce_connect.sandbox import Sandbox
 from support.scripted import FakeClock, ScriptedTransport
 
 API_PATH = "https://api.bigcommerce.com/stores/abc123/v3/"
@@ -35,3 +36,21 @@ def make_client(clock: FakeClock) -> MakeClient:
         return BigCommerceClient(API_PATH, TOKEN, **options)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def client(sb: Sandbox) -> Iterator[BigCommerceClient]:
+    """A client of the module's sandbox ``sb``: no real waits, 3 attempts, faults cleared."""
+    sb.knobs.clear_faults()
+    sb.knobs.max_page_size = None
+    with BigCommerceClient(
+        sb.api_path,
+        sb.access_token,
+        allow_insecure_host=True,
+        sleep=lambda _s: None,
+        rng=random.Random(5),
+        retry=RetryPolicy(max_attempts=3),
+    ) as bc:
+        yield bc
+    sb.knobs.clear_faults()
+    sb.knobs.max_page_size = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -17,7 +16,6 @@ from bigcommerce_connect import (
     ServerError,
 )
 from bigcommerce_connect.models import InventoryAdjustment
-from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 
 
@@ -25,20 +23,6 @@ from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 def sb() -> Iterator[Sandbox]:
     with run_sandbox(SandboxConfig(seed=11, orders=80, customers=20, products=15)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[BigCommerceClient]:
-    sb.knobs.clear_faults()
-    with BigCommerceClient(
-        sb.api_path,
-        sb.access_token,
-        allow_insecure_host=True,
-        sleep=lambda _s: None,
-        rng=random.Random(1),
-        retry=RetryPolicy(max_attempts=3),
-    ) as bc:
-        yield bc
 
 
 def test_list_orders_in_a_status_with_lines_in_one_call_per_page(

@@ -14,7 +14,6 @@ import pytest
 
 from bigcommerce_connect import BigCommerceClient, PagingError, UnexpectedResponseError
 from bigcommerce_connect._paging import SeenKeys
-from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from support.recording import RecordingTransport
 from support.scripted import ScriptedTransport, respond
@@ -26,23 +25,6 @@ from .conftest import MakeClient
 def sb() -> Iterator[Sandbox]:
     with run_sandbox(SandboxConfig(seed=37, orders=45, customers=23, products=3)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[BigCommerceClient]:
-    sb.knobs.clear_faults()
-    sb.knobs.max_page_size = None
-    with BigCommerceClient(
-        sb.api_path,
-        sb.access_token,
-        allow_insecure_host=True,
-        sleep=lambda _s: None,
-        rng=random.Random(5),
-        retry=RetryPolicy(max_attempts=3),
-    ) as bc:
-        yield bc
-    sb.knobs.clear_faults()
-    sb.knobs.max_page_size = None
 
 
 def order_ids(sb: Sandbox, status_id: int | None = None) -> list[int]:

@@ -7,7 +7,6 @@ the sandbox does not produce (bytes that are not UTF-8, absurd numbers, wrong sh
 from __future__ import annotations
 
 import contextlib
-import random
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +17,6 @@ from bigcommerce_connect import (
     NetworkError,
     UnexpectedResponseError,
 )
-from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.transport import TransportError
 from support.scripted import ScriptedTransport, respond
@@ -32,21 +30,6 @@ ATTEMPTS = 3
 def sb() -> Iterator[Sandbox]:
     with run_sandbox(SandboxConfig(seed=31, orders=40, customers=12, products=3)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[BigCommerceClient]:
-    sb.knobs.clear_faults()
-    with BigCommerceClient(
-        sb.api_path,
-        sb.access_token,
-        allow_insecure_host=True,
-        sleep=lambda _s: None,
-        rng=random.Random(3),
-        retry=RetryPolicy(max_attempts=ATTEMPTS),
-    ) as bc:
-        yield bc
-    sb.knobs.clear_faults()
 
 
 def store_order_ids(sb: Sandbox) -> list[int]:

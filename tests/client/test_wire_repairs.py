@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import threading
 from collections.abc import Iterator
 
@@ -16,7 +15,6 @@ import pytest
 
 from bigcommerce_connect import BigCommerceClient, WireRepair
 from bigcommerce_connect.repairs import MAX_JSON_DEPTH
-from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from support.scripted import ScriptedTransport, respond
 
@@ -29,21 +27,6 @@ LONE = "\ud83d"
 def sb() -> Iterator[Sandbox]:
     with run_sandbox(SandboxConfig(seed=43, orders=12, customers=9, products=3)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[BigCommerceClient]:
-    sb.knobs.clear_faults()
-    with BigCommerceClient(
-        sb.api_path,
-        sb.access_token,
-        allow_insecure_host=True,
-        sleep=lambda _s: None,
-        rng=random.Random(5),
-        retry=RetryPolicy(max_attempts=3),
-    ) as bc:
-        yield bc
-    sb.knobs.clear_faults()
 
 
 def strings_of(value: object) -> Iterator[str]:

@@ -35,6 +35,31 @@ def _check_sort(sort: str) -> str:
     return sort
 
 
+def _list_params(
+    status_id: int | None,
+    min_date_modified: datetime | None,
+    max_date_modified: datetime | None,
+    min_id: int | None,
+    max_id: int | None,
+    customer_id: int | None,
+    embed_lines: bool,
+) -> dict[str, Any]:
+    """The order list's filters as query parameters (unset ones left out)."""
+    params: dict[str, Any] = without_none(
+        {
+            "status_id": status_id,
+            "min_date_modified": min_date_modified,
+            "max_date_modified": max_date_modified,
+            "min_id": min_id,
+            "max_id": max_id,
+            "customer_id": customer_id,
+        }
+    )
+    if embed_lines:
+        params.update(EMBED_LINES)
+    return params
+
+
 class OrdersResource(Resource):
     """``/v2/orders`` and its sub-resources. The collection DELETE is deliberately absent."""
 
@@ -58,19 +83,16 @@ class OrdersResource(Resource):
         :class:`~bigcommerce_connect.errors.PagingError`. To walk a whole status while
         orders leave it, prefer :meth:`wire_pages_keyset`.
         """
-        params: dict[str, Any] = without_none(
-            {
-                "status_id": status_id,
-                "min_date_modified": min_date_modified,
-                "max_date_modified": max_date_modified,
-                "min_id": min_id,
-                "max_id": max_id,
-                "customer_id": customer_id,
-                "sort": _check_sort(sort),
-            }
+        params = _list_params(
+            status_id,
+            min_date_modified,
+            max_date_modified,
+            min_id,
+            max_id,
+            customer_id,
+            embed_lines,
         )
-        if embed_lines:
-            params.update(EMBED_LINES)
+        params["sort"] = _check_sort(sort)
         yield from self._client.pages_v2("orders", params, limit=limit)
 
     def wire_pages_keyset(
@@ -92,18 +114,15 @@ class OrdersResource(Resource):
         on a 204 or ``[]`` (one call more than the pages); an id not above the last page's
         highest raises :class:`~bigcommerce_connect.errors.PagingError`.
         """
-        params: dict[str, Any] = without_none(
-            {
-                "status_id": status_id,
-                "min_date_modified": min_date_modified,
-                "max_date_modified": max_date_modified,
-                "min_id": min_id,
-                "max_id": max_id,
-                "customer_id": customer_id,
-            }
+        params = _list_params(
+            status_id,
+            min_date_modified,
+            max_date_modified,
+            min_id,
+            max_id,
+            customer_id,
+            embed_lines,
         )
-        if embed_lines:
-            params.update(EMBED_LINES)
         yield from self._client.pages_v2_keyset("orders", params, key="min_id", limit=limit)
 
     def pages(self, **filters: Any) -> Iterator[list[Order]]:
