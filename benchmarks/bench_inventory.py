@@ -49,10 +49,12 @@ def stock_the_store(sb: Sandbox, erp: MemoryErp, count: int) -> list[str]:
             local_id = f"I{n}"
             erp.item_source.put(local_id, ErpItem(item_code=sku, quantity_on_hand=Decimal(0)))
             data = {"product_id": pid, "variant_id": vid}
-            erp.bindings.bind(Binding(entity="product", external_id=str(pid), local_id=local_id,
-                                      data=data))  # fmt: skip
-            erp.bindings.bind(Binding(entity="variant", external_id=str(vid), local_id=local_id,
-                                      data=data))  # fmt: skip
+            erp.bindings.bind(
+                Binding(entity="product", external_id=str(pid), local_id=local_id, data=data)
+            )
+            erp.bindings.bind(
+                Binding(entity="variant", external_id=str(vid), local_id=local_id, data=data)
+            )
             local_ids.append(local_id)
     return local_ids
 

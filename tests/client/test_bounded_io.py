@@ -275,9 +275,17 @@ PAYLOAD = b'{"id": 1, "name": "caf\xc3\xa9"}' * 50
         (zlib.compress(gzipped(PAYLOAD)), "gzip, identity, deflate"),
         (PAYLOAD, "identity"),
     ],
-    ids=["gzip", "x-gzip", "zlib-deflate", "raw-deflate", "two-members", "gzip-gzip",
-         "gzip-identity-deflate", "identity"],
-)  # fmt: skip
+    ids=[
+        "gzip",
+        "x-gzip",
+        "zlib-deflate",
+        "raw-deflate",
+        "two-members",
+        "gzip-gzip",
+        "gzip-identity-deflate",
+        "identity",
+    ],
+)
 def test_encoded_answers_are_decoded(
     transports: Callable[..., Urllib3Transport], body: bytes, encoding: str
 ) -> None:

@@ -151,15 +151,26 @@ def _mutated(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     st.dictionaries(
         st.sampled_from(
             [
-                "id", "date_created", "products", "billing_address", "shipping_addresses",
-                "total_inc_tax", "addresses", "customer_message", "first_name", "item_code",
-                "quantity_on_hand", "custom_fields", "customer_group_id", "email",
+                "id",
+                "date_created",
+                "products",
+                "billing_address",
+                "shipping_addresses",
+                "total_inc_tax",
+                "addresses",
+                "customer_message",
+                "first_name",
+                "item_code",
+                "quantity_on_hand",
+                "custom_fields",
+                "customer_group_id",
+                "email",
             ]
         ),
         json_values,
         max_size=4,
     ),
-)  # fmt: skip
+)
 def test_realistic_payloads_with_arbitrary_fields(
     name: str, base: dict[str, Any], changes: dict[str, Any]
 ) -> None:

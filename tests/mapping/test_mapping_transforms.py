@@ -25,7 +25,7 @@ def test_registry_has_the_documented_transforms() -> None:
     assert set(TRANSFORMS) == {
         *("strip", "upper", "lower", "truncate", "decimal"),
         *("date", "lookup", "default", "text", "int"),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(

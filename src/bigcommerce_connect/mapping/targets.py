@@ -73,28 +73,34 @@ _RECORDS: Final[tuple[type[Any], ...]] = (
     records.ErpContact,
 )
 
-# The v3 fields the SDK writes (bigcommerce-api.md §6, §7); read-only fields are left out.
+
+def _fields(names: str) -> tuple[str, ...]:
+    """Field names written as one space-separated string (keeps long lists compact)."""
+    return tuple(names.split())
+
+
+# The v3 fields the SDK writes (the writable properties of the catalog and customers specs);
+# read-only fields are left out.
 _WIRE: Final[Mapping[str, tuple[str, ...]]] = {
-    "BcProduct": (
-        "id", "name", "type", "sku", "description", "price", "cost_price", "retail_price",
-        "sale_price", "map_price", "weight", "width", "depth", "height", "categories",
-        "brand_id", "inventory_level", "inventory_warning_level", "inventory_tracking",
-        "is_visible", "availability", "upc", "gtin", "mpn", "bin_picking_number",
-        "tax_class_id", "custom_url", "custom_fields", "variants", "search_keywords",
-        "page_title", "meta_description",
+    "BcProduct": _fields(
+        "id name type sku description price cost_price retail_price sale_price map_price weight "
+        "width depth height categories brand_id inventory_level inventory_warning_level "
+        "inventory_tracking is_visible availability upc gtin mpn bin_picking_number "
+        "tax_class_id custom_url custom_fields variants search_keywords page_title "
+        "meta_description"
     ),
-    "BcCustomField": ("id", "name", "value"),
-    "BcCustomer": (
-        "id", "email", "first_name", "last_name", "company", "phone", "notes",
-        "tax_exempt_category", "customer_group_id", "addresses", "authentication",
-        "accepts_product_review_abandoned_cart_emails", "channel_ids",
+    "BcCustomField": _fields("id name value"),
+    "BcCustomer": _fields(
+        "id email first_name last_name company phone notes tax_exempt_category "
+        "customer_group_id addresses authentication "
+        "accepts_product_review_abandoned_cart_emails channel_ids"
     ),
-    "BcCustomerAddress": (
-        "id", "first_name", "last_name", "company", "address1", "address2", "city",
-        "state_or_province", "postal_code", "country_code", "phone", "address_type",
+    "BcCustomerAddress": _fields(
+        "id first_name last_name company address1 address2 city state_or_province postal_code "
+        "country_code phone address_type"
     ),
-    "BcInventoryItem": ("sku", "product_id", "variant_id", "location_id", "quantity"),
-}  # fmt: skip
+    "BcInventoryItem": _fields("sku product_id variant_id location_id quantity"),
+}
 
 BUILTIN_TARGETS: Final[Mapping[str, TargetSchema]] = {
     **{cls.__name__: schema_for(cls.__name__, cls) for cls in _RECORDS},
