@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bigcommerce_connect import BigCommerceClient, StoreSettings
+from bigcommerce_connect import StoreSettings
 from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.notifications import Notification
@@ -52,7 +52,7 @@ def importer_for(
     api_path: str, token: str, erp: Any, concurrency: int, *, move: bool = True
 ) -> StoreImporter:
     settings = StoreSettings(api_path=api_path, api_token=token, allow_insecure_host=True)
-    client = BigCommerceClient.from_settings(settings)
+    client = settings.connect()
     clock = FixedClock(datetime.now(timezone.utc) + timedelta(seconds=1))
     ports = ErpPorts.from_erp(erp, mappings=InMemoryMappingStore(), clock=clock)
     options = ImportOptions(

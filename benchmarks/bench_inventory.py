@@ -26,7 +26,7 @@ from bigcommerce_connect.export import InventoryPusher
 from bigcommerce_connect.ports import Binding
 from bigcommerce_connect.records import ErpItem
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
-from bigcommerce_connect.sandbox.seed import new_product, new_variant
+from bigcommerce_connect.sandbox.rows import new_product, new_variant
 
 MAX_CALLS = 5
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

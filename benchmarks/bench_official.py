@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bench_import import all_awaiting_fulfillment, catalogue
-from bigcommerce_connect import BigCommerceClient, StoreSettings
+from bigcommerce_connect import StoreSettings
 from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
@@ -71,7 +71,7 @@ def sdk_side(sb: Sandbox) -> int:
     settings = StoreSettings(
         api_path=sb.api_path, api_token=sb.access_token, allow_insecure_host=True
     )
-    client = BigCommerceClient.from_settings(settings, ca_file=sb.ca_file)
+    client = settings.connect(ca_file=sb.ca_file)
     clock = FixedClock(datetime.now(timezone.utc) + timedelta(seconds=1))
     ports = ErpPorts.from_erp(
         MemoryErp(catalogue(sb)), mappings=InMemoryMappingStore(), clock=clock

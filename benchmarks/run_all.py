@@ -31,7 +31,7 @@ from typing import Any
 import bench_import
 import bench_mapping
 import bench_official
-from bigcommerce_connect import BigCommerceClient, StoreSettings
+from bigcommerce_connect import StoreSettings
 from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.sandbox import SandboxConfig, run_sandbox
@@ -71,7 +71,7 @@ def quota_bound(orders: int, quota: int, window: float) -> dict[str, Any]:
         ports = ErpPorts.from_erp(
             MemoryErp(bench_import.catalogue(sb)), mappings=InMemoryMappingStore(), clock=clock
         )
-        with BigCommerceClient.from_settings(settings) as client:
+        with settings.connect() as client:
             importer = StoreImporter(client, settings, ports, ImportOptions(settle=timedelta(0)))
             started = time.perf_counter()
             report = importer.import_orders()

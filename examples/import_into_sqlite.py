@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from bigcommerce_connect import BigCommerceClient, StoreSettings
-from bigcommerce_connect.adapters.memory import SystemClock
+from bigcommerce_connect import StoreSettings
 from bigcommerce_connect.adapters.sqlite import SqliteErp
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.ports import ItemRef
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
@@ -45,7 +45,7 @@ def main(path: str = "erp.db") -> None:
             }
         )
         with (
-            BigCommerceClient.from_settings(settings) as client,
+            settings.connect() as client,
             SqliteErp(path, items=catalogue(sandbox)) as erp,
         ):
             ports = ErpPorts.from_erp(erp, mappings=InMemoryMappingStore(), clock=SystemClock())

@@ -11,12 +11,15 @@ from pathlib import Path
 
 MODULES = (
     ("bigcommerce_connect", "Top level: client, settings, statuses, errors, mappings, sync"),
+    ("bigcommerce_connect.values", "The one codec for wire dates, money and query values"),
     ("bigcommerce_connect.models", "Typed wire models and conversions"),
     ("bigcommerce_connect.resources", "Endpoint groups (client.orders, client.products ...)"),
     ("bigcommerce_connect.mapping", "The mapping DSL"),
     ("bigcommerce_connect.records", "Canonical ERP records"),
+    ("bigcommerce_connect.clock", "The clocks: the Clock protocol, the system and a fixed clock"),
     ("bigcommerce_connect.ports", "Protocols the host implements"),
     ("bigcommerce_connect.sync", "Importers, runner, webhooks, reports"),
+    ("bigcommerce_connect.sync.quarantine", "A run's quarantine and its text helpers"),
     ("bigcommerce_connect.export", "Product, inventory and B2B export"),
     ("bigcommerce_connect.adapters.memory", "In-memory adapters (tests)"),
     ("bigcommerce_connect.adapters.sqlite", "SQLite adapters (demo and small users)"),

@@ -8,7 +8,7 @@ Quick start::
 
     settings = StoreSettings(api_path="https://api.bigcommerce.com/stores/abc123/v3/",
                              api_token=os.environ["BIGCOMMERCE_API_TOKEN"])
-    with BigCommerceClient.from_settings(settings) as client:
+    with settings.connect() as client:
         for order in client.orders.iter(status_id=OrderStatus.AWAITING_FULFILLMENT):
             print(order.id, order.total_inc_tax)
 """
@@ -23,6 +23,7 @@ from bigcommerce_connect.errors import (
     BadRequestError,
     BigCommerceError,
     ConflictError,
+    ConnectError,
     NetworkError,
     NotFoundError,
     PagingError,
@@ -106,6 +107,7 @@ __all__ = [
     "BigCommerceError",
     "CompiledMapping",
     "ConflictError",
+    "ConnectError",
     "ErpAddress",
     "ErpContact",
     "ErpCustomField",

@@ -15,6 +15,8 @@ from typing import Final
 import attrs
 import urllib3
 
+from bigcommerce_connect.errors import ConnectError
+
 __all__ = ["ApiPath", "ApiPathError", "AuthMode", "parse_api_path"]
 
 OAUTH_HOST: Final = "api.bigcommerce.com"
@@ -25,7 +27,7 @@ _LEGACY_PATH: Final = re.compile(r"^/api(?:/v2)?/?$")
 _LEGACY_HOST: Final = re.compile(r"^store-(?P<hash>[a-z0-9]+)\.mybigcommerce\.com$")
 
 
-class ApiPathError(ValueError):
+class ApiPathError(ConnectError, ValueError):
     """The API path cannot be used; the message says why and what a good one looks like."""
 
 

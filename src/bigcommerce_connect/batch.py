@@ -1,15 +1,31 @@
-"""Results of batch writes: a partly failed batch is a result with per-item errors."""
+"""Batch writes: items cut to an endpoint's maximum, and results with per-item errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
 from bigcommerce_connect.errors import shorten
 
-__all__ = ["BatchItemError", "BatchResult"]
+__all__ = ["BatchItemError", "BatchResult", "chunked"]
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Split ``items`` into lists of at most ``size`` (for batch endpoints' maxima)."""
+    if size < 1:
+        raise ValueError("chunk size must be at least 1")
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @attrs.frozen

@@ -1,8 +1,8 @@
 """The BigCommerce API client: auth, JSON, typed errors, retries, rate limits and paging.
 
-It knows nothing of ERPs, mappings or sync. Resource groups (``client.orders``,
-``client.customers`` ...) sit on top of :meth:`BigCommerceClient.request` and the paging
-iterators.
+It knows nothing of ERPs, mappings, settings or sync. It builds the resource groups
+(``client.orders``, ``client.customers`` ...), which send their requests through it as a
+:class:`~bigcommerce_connect.requester.Requester`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Protocol
 from urllib.parse import quote, urlencode
-
-import attrs
 
 from bigcommerce_connect._paging import Page, numbered_pages, wire_id
 from bigcommerce_connect._version import __version__
@@ -34,7 +32,21 @@ from bigcommerce_connect.errors import (
     request_id_of,
 )
 from bigcommerce_connect.ratelimit import RateLimitGovernor
-from bigcommerce_connect.repairs import Layout, WireRepair, decode_json
+from bigcommerce_connect.repairs import WireRepair, decode_json
+from bigcommerce_connect.requester import ApiResponse, ApiVersion, Expect
+from bigcommerce_connect.resources import (
+    CategoriesResource,
+    CustomerGroupsResource,
+    CustomersResource,
+    InventoryResource,
+    OrdersResource,
+    OrderStatusesResource,
+    PriceListsResource,
+    ProductsResource,
+    Resources,
+    VariantsResource,
+    WebhooksResource,
+)
 from bigcommerce_connect.retry import IDEMPOTENT_METHODS, RATE_LIMIT_STATUSES, RetryPolicy
 from bigcommerce_connect.secret import Secret
 from bigcommerce_connect.transport import (
@@ -46,56 +58,35 @@ from bigcommerce_connect.transport import (
     TransportError,
     Urllib3Transport,
 )
-from bigcommerce_connect.wire import encode_json, format_query_value
-
-if TYPE_CHECKING:
-    from bigcommerce_connect.resources import (
-        CategoriesResource,
-        CustomerGroupsResource,
-        CustomersResource,
-        InventoryResource,
-        OrdersResource,
-        OrderStatusesResource,
-        PriceListsResource,
-        ProductsResource,
-        Resources,
-        VariantsResource,
-        WebhooksResource,
-    )
-    from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.values import encode_json, format_query_value
 
 __all__ = ["ApiResponse", "ApiVersion", "BigCommerceClient"]
 
 log = logging.getLogger("bigcommerce_connect.client")
 
-ApiVersion = Literal["v2", "v3"]
 USER_AGENT: Final = f"bigcommerce-connect/{__version__} (+python)"
 MAX_PAGE_SIZE: Final = 250
 #: How many wire repairs a client keeps until :meth:`BigCommerceClient.take_wire_repairs`.
 MAX_WIRE_REPAIRS: Final = 1000
 
-#: What a success must hold (see :meth:`BigCommerceClient.request`).
-Expect = Layout
 
+class ClientSettings(Protocol):
+    """What :meth:`BigCommerceClient.from_settings` takes: settings that can build a client.
 
-@attrs.frozen
-class ApiResponse:
-    """A successful answer: status, headers and the decoded JSON (None for an empty body).
-
-    With ``expect="v2_list"`` a 204 gives ``[]``.
+    :class:`~bigcommerce_connect.settings.StoreSettings` is one (see its ``connect``); the
+    client does not import the settings, so it names only what it calls.
     """
 
-    status: int
-    headers: Headers
-    data: Any
-    request_id: str | None
+    def connect(self, **kwargs: Any) -> BigCommerceClient:
+        """A client for the store these settings describe."""
+        ...
 
 
 class BigCommerceClient:
     """A client for one store.
 
     Build it from :class:`~bigcommerce_connect.settings.StoreSettings` with
-    :meth:`from_settings`, or from a pasted API path and a token::
+    ``settings.connect()``, or from a pasted API path and a token::
 
         client = BigCommerceClient("https://api.bigcommerce.com/stores/abc123/v3/", token)
         for order in client.orders.iter(status_id=OrderStatus.AWAITING_FULFILLMENT):
@@ -149,20 +140,17 @@ class BigCommerceClient:
         self.governor = RateLimitGovernor(clock=clock, sleep=sleep, reserve=rate_limit_reserve)
         self._count_lock = threading.Lock()
         self.api_calls = 0
-        self._resources: Resources | None = None
+        self._resources = Resources(self)
         self._repairs: deque[WireRepair] = deque(maxlen=MAX_WIRE_REPAIRS)
         self._repairs_lock = threading.Lock()
 
-    @classmethod
-    def from_settings(cls, settings: StoreSettings, **kwargs: Any) -> BigCommerceClient:
-        """A client for the store the settings describe (their token, path and user name)."""
-        return cls(
-            settings.endpoint,
-            settings.api_token,
-            client_id=settings.username if settings.endpoint.auth_mode is AuthMode.OAUTH else "",
-            username=settings.username,
-            **kwargs,
-        )
+    @staticmethod
+    def from_settings(settings: ClientSettings, **kwargs: Any) -> BigCommerceClient:
+        """A client for the store the settings describe: the same as ``settings.connect()``.
+
+        ``kwargs`` are the constructor's keyword options (``transport``, ``timeout`` ...).
+        """
+        return settings.connect(**kwargs)
 
     def __repr__(self) -> str:
         return (
@@ -212,10 +200,6 @@ class BigCommerceClient:
     @property
     def resources(self) -> Resources:
         """Every typed endpoint group (also reachable as ``client.orders`` and so on)."""
-        if self._resources is None:
-            from bigcommerce_connect.resources import Resources
-
-            self._resources = Resources(self)
         return self._resources
 
     @property

@@ -1,4 +1,9 @@
-"""Typed errors for everything that can go wrong talking to a store.
+"""The SDK's exception root, and typed errors for what can go wrong talking to a store.
+
+:class:`ConnectError` is the root of every exception the SDK raises on purpose: a host that
+catches it catches them all, and an exception that is not one is a bug. Store failures sit
+under :class:`BigCommerceError`. This module is the foundation every other one raises from,
+so it imports nothing else of the SDK.
 
 One function, :func:`error_for_response`, maps an HTTP answer to an exception. Every API error
 carries the method, the path (never the query's secrets, never the token), the status and the
@@ -18,6 +23,7 @@ __all__ = [
     "BadRequestError",
     "BigCommerceError",
     "ConflictError",
+    "ConnectError",
     "NetworkError",
     "NotFoundError",
     "PagingError",
@@ -42,7 +48,18 @@ _INVISIBLE: Final = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0
 _REQUEST_ID_HEADERS: Final = ("X-Request-Id", "X-Correlation-Id", "X-Bc-Request-Id")
 
 
-class BigCommerceError(Exception):
+class ConnectError(Exception):
+    """Root of every exception the SDK raises on purpose; catch it to catch them all.
+
+    Store failures are :class:`BigCommerceError`; settings, models, mappings, ports, the
+    transport and the command line raise their own subclasses. Where callers expect a
+    builtin family an error keeps it as a second base (``ModelError`` and ``SettingsError``
+    are ``ValueError``, ``UnknownStatusError`` is a ``LookupError``). It has no ``code``:
+    notifications fall back to the class name for errors that do not name one.
+    """
+
+
+class BigCommerceError(ConnectError):
     """Base of every error this SDK raises about a store."""
 
     code: str = "bigcommerce_error"

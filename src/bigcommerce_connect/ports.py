@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from bigcommerce_connect.clock import Clock  # re-exported: hosts type their clocks here
+from bigcommerce_connect.errors import ConnectError
 from bigcommerce_connect.notifications import Notifier
 from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 
@@ -29,6 +31,7 @@ __all__ = [
     "ContactSource",
     "CreditLimits",
     "CustomerRepository",
+    "ErpAdapters",
     "ItemLookup",
     "ItemRef",
     "ItemSource",
@@ -50,7 +53,7 @@ __all__ = [
 ]
 
 
-class BindingConflictError(Exception):
+class BindingConflictError(ConnectError):
     """A binding would make an external or a local id point at two records."""
 
 
@@ -238,11 +241,61 @@ class AccessPolicy(Protocol):
         ...
 
 
-class Clock(Protocol):
-    """The time, injectable so tests control it."""
+class ErpAdapters(Protocol):
+    """One object holding the host's import adapters as attributes, one per port.
 
-    def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
+    What :meth:`ErpPorts.from_erp <bigcommerce_connect.sync.ErpPorts.from_erp>` and the
+    adapter contract suite (:mod:`bigcommerce_connect.testing.contract`) take, e.g.
+    :class:`~bigcommerce_connect.adapters.memory.MemoryErp` or
+    :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`. Optional ports are read only when
+    the object has them: ``webhook_receipts`` and ``credit_limits`` (imports), ``item_source``,
+    ``stock``, ``contacts`` and ``price_levels`` (exports; the contract suite skips the tests of
+    a port that is missing).
+    """
+
+    @property
+    def bindings(self) -> BindingRepository:
+        """External id ⇄ local id, per entity."""
+        ...
+
+    @property
+    def customers(self) -> CustomerRepository:
+        """The ERP's customer accounts."""
+        ...
+
+    @property
+    def sales_orders(self) -> SalesOrderRepository:
+        """The ERP's sales orders."""
+        ...
+
+    @property
+    def items(self) -> ItemLookup:
+        """ERP items by SKU."""
+        ...
+
+    @property
+    def sync_state(self) -> SyncStateRepository:
+        """The streams' cursors: the only place a run keeps where it got to."""
+        ...
+
+    @property
+    def quarantine(self) -> QuarantineRepository:
+        """Records that failed to import."""
+        ...
+
+    @property
+    def unit_of_work(self) -> UnitOfWork:
+        """Transactions over every repository."""
+        ...
+
+    @property
+    def lock(self) -> StoreLock:
+        """One runner per store."""
+        ...
+
+    @property
+    def notifier(self) -> Notifier:
+        """Where notifications go."""
         ...
 
 

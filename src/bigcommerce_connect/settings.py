@@ -14,13 +14,16 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError
 
-from bigcommerce_connect.api_path import ApiPath, ApiPathError, parse_api_path
+from bigcommerce_connect.api_path import ApiPath, ApiPathError, AuthMode, parse_api_path
+from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.errors import ConnectError
 from bigcommerce_connect.secret import Secret
+from bigcommerce_connect.values import register_value_hooks
 
 __all__ = ["SettingsError", "StoreSettings"]
 
 
-class SettingsError(ValueError):
+class SettingsError(ConnectError, ValueError):
     """Settings could not be loaded; the message names every bad field."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -53,6 +56,8 @@ class StoreSettings:
     ``api_path`` is pasted exactly as the control panel shows it; the store hash and the v2/v3
     bases are derived (see :attr:`endpoint`). ``allow_insecure_host`` is for a local sandbox
     only: it permits plain http on loopback and hosts that are not BigCommerce's.
+    ``last_update`` is an initial value only: where a stream with no cursor yet in the ERP's
+    sync state starts reading. Runs keep their cursors in the sync state and never write it.
     """
 
     api_path: str
@@ -121,6 +126,22 @@ class StoreSettings:
         """Dump to a JSON document (see :meth:`to_dict`)."""
         return json.dumps(self.to_dict(reveal_secrets=reveal_secrets), indent=2, sort_keys=True)
 
+    def connect(self, **kwargs: Any) -> BigCommerceClient:
+        """A client for this store: its API path, token and user name.
+
+        ``kwargs`` are the client's keyword options (``transport``, ``timeout``, ``ca_file``
+        ...). With an OAuth API path the user name is sent as the client id; with a legacy
+        path it is the Basic-auth user.
+        """
+        oauth = self.endpoint.auth_mode is AuthMode.OAUTH
+        return BigCommerceClient(
+            self.endpoint,
+            self.api_token,
+            client_id=self.username if oauth else "",
+            username=self.username,
+            **kwargs,
+        )
+
 
 def _describe(error: ClassValidationError) -> list[str]:
     # A check inside the class itself (api_path, naive last_update) reports its own field.
@@ -155,17 +176,6 @@ def _structure_status(value: object, _: object) -> int | str:
     return _status(value)  # type: ignore[arg-type]
 
 
-def _structure_datetime(value: object, _: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise TypeError("expected an ISO 8601 timestamp string")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 timestamp: {value[:40]!r}") from None
-
-
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
@@ -173,8 +183,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Secret, lambda value, _: Secret(value))
     converter.register_unstructure_hook(Secret, lambda _: "********")
     converter.register_structure_hook(int | str, _structure_status)
-    converter.register_structure_hook(datetime, _structure_datetime)
-    converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
+    # last_update: any wire timestamp in, exact ISO 8601 out (the one codec's rules).
+    register_value_hooks(converter)
     converter.register_unstructure_hook(ApiPath, lambda _: None)
     # ``endpoint`` is derived from api_path: never dumped, never loaded.
     hook = cattrs.gen.make_dict_unstructure_fn(

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from bigcommerce_connect.errors import ConnectError
+
 __all__ = ["OrderStatus", "StatusLabels", "UnknownStatusError"]
 
 
-class UnknownStatusError(LookupError):
+class UnknownStatusError(ConnectError, LookupError):
     """A status name or id matches none of the store's statuses."""
 
 

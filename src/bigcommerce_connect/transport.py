@@ -26,7 +26,7 @@ import attrs
 import urllib3
 from urllib3 import exceptions as u3exc
 
-from bigcommerce_connect.errors import safe_text
+from bigcommerce_connect.errors import ConnectError, safe_text
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -114,7 +114,7 @@ class HttpResponse:
     body: bytes = attrs.field(default=b"", repr=False)
 
 
-class TransportError(Exception):
+class TransportError(ConnectError):
     """The request did not produce a usable HTTP response.
 
     ``retryable`` says whether the same request may succeed later (resets, timeouts, a
@@ -294,7 +294,7 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-class _TooLarge(Exception):
+class _TooLarge(ConnectError):
     """An answer over a cap; ``send`` turns it into a ``too_large`` TransportError.
 
     ``what`` is "announced", "received", "decompressed" or "encodings"; ``count`` the number
@@ -307,7 +307,7 @@ class _TooLarge(Exception):
         self.count = count
 
 
-class _Broken(Exception):
+class _Broken(ConnectError):
     """A body that cannot be decoded; ``send`` turns it into a ``decoding`` TransportError.
 
     ``final``: the same answer will never decode (an unsupported coding), so no retry.

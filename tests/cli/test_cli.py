@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bigcommerce_connect.cli import main
-from bigcommerce_connect.cli.common import TOKEN_ENV
+from bigcommerce_connect.cli.store_options import TOKEN_ENV
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 
 REPORT_KEYS = {

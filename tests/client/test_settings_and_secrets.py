@@ -113,6 +113,31 @@ def test_request_repr_hides_headers_and_body() -> None:
     assert CANARY not in repr(request.headers)
 
 
+@pytest.mark.parametrize(
+    ("api_path", "expected"),
+    [  # OAuth: the user name is the client id; a legacy path: Basic auth with it
+        (BASE["api_path"], {"X-Auth-Token": CANARY, "X-Auth-Client": "erp"}),
+        ("https://store-abc.mybigcommerce.com/api/v2/", {"Authorization": "Basic "}),
+    ],
+)
+def test_settings_connect_a_client_with_their_credentials(
+    api_path: str, expected: dict[str, str]
+) -> None:
+    from support.scripted import ScriptedTransport, respond
+
+    transport = ScriptedTransport(respond(200, []), respond(200, []))
+    settings = StoreSettings.from_dict({**BASE, "api_path": api_path, "username": "erp"})
+    for client in (
+        settings.connect(transport=transport),
+        BigCommerceClient.from_settings(settings, transport=transport),
+    ):
+        client.request("GET", "v2", "orders")
+    assert len(transport.requests) == 2
+    for request in transport.requests:
+        for header, start in expected.items():
+            assert request.headers.get(header, "").startswith(start)
+
+
 def test_client_debug_logging_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
     from support.scripted import ScriptedTransport, respond
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bigcommerce_connect import OrderStatus
 from bigcommerce_connect.client import encode_query
-from bigcommerce_connect.wire import format_iso8601, format_query_value, format_rfc2822
+from bigcommerce_connect.values import format_iso8601, format_query_value, format_rfc2822
 
 AWARE = st.datetimes(
     min_value=datetime(2000, 1, 1),

@@ -19,7 +19,7 @@ from bigcommerce_connect import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError, WireValueError
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.transport import HttpRequest, HttpResponse, Urllib3Transport
-from bigcommerce_connect.wire import encode_json
+from bigcommerce_connect.values import encode_json
 
 BIG = Decimal("12345678901234.5678")  # float would send 12345678901234.568
 

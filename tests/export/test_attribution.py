@@ -1,4 +1,4 @@
-"""Batch error attribution and the small helpers, without a store."""
+"""The batch sender, batch error attribution and the small helpers, without a store."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bigcommerce_connect.batch import BatchResult
-from bigcommerce_connect.errors import ValidationError
-from bigcommerce_connect.export._common import (
-    admin_url,
+from bigcommerce_connect.errors import NetworkError, ValidationError
+from bigcommerce_connect.export.batching import (
+    Accepted,
+    Refused,
     batch_failures,
     error_failures,
-    fingerprint,
+    send_batch,
+    write_batches,
 )
+from bigcommerce_connect.export.payload import fingerprint
+from bigcommerce_connect.export.report import admin_url
 
 
 def sent_items(count: int) -> list[dict[str, Any]]:
@@ -77,3 +81,72 @@ def test_admin_urls() -> None:
     )
     assert admin_url(None, "product", 7) == ""
     assert admin_url("abc123", "product", None) == ""
+
+
+def refusing(bad: set[int], calls: list[list[dict[str, Any]]]) -> Any:
+    """A batch endpoint that refuses a request (422) naming the bad items it carries."""
+
+    def send(items: list[dict[str, Any]]) -> BatchResult:
+        calls.append(items)
+        named = {f"[{n}].id": "gone" for n, item in enumerate(items) if item["id"] - 100 in bad}
+        if named:
+            raise ValidationError(method="PUT", path="v3/x", status=422, field_errors=named)
+        return BatchResult(status=200, data=items)
+
+    return send
+
+
+def test_a_refusal_naming_some_items_resends_the_others_without_them() -> None:
+    calls: list[list[dict[str, Any]]] = []
+    events = list(send_batch(refusing({1}, calls), sent_items(3)))
+
+    assert [[item["id"] for item in call] for call in calls] == [[100, 101, 102], [100, 102]]
+    refused, accepted = events
+    assert isinstance(refused, Refused)
+    assert refused.reasons == {1: "[1].id: gone"}
+    assert isinstance(accepted, Accepted)
+    assert accepted.indexes == [0, 2]
+
+
+def test_an_atomic_refusal_fails_every_item_and_resends_nothing() -> None:
+    calls: list[list[dict[str, Any]]] = []
+    (refused,) = send_batch(refusing({1}, calls), sent_items(3), resend=False)
+
+    assert len(calls) == 1
+    assert isinstance(refused, Refused)
+    assert refused.reasons[1] == "[1].id: gone"
+    assert "422" in refused.reasons[0]
+    assert "422" in refused.reasons[2]
+
+
+def test_a_failure_that_is_not_a_refusal_fails_the_whole_request() -> None:
+    def send(items: list[dict[str, Any]]) -> BatchResult:
+        raise NetworkError("reset", method="PUT", path="v3/x", kind="reset", retryable=True)
+
+    (failed,) = send_batch(send, sent_items(2))
+
+    assert isinstance(failed, Refused)
+    assert set(failed.reasons) == {0, 1}
+    assert all("reset" in why for why in failed.reasons.values())
+
+
+def test_batches_are_cut_to_the_size_and_failures_given_by_position() -> None:
+    calls: list[list[dict[str, Any]]] = []
+    batches = list(write_batches(refusing({3}, calls), sent_items(5), body=dict, size=2))
+
+    assert [len(call) for call in calls] == [2, 2, 1, 1]  # the 2nd batch resent without [3]
+    assert [batch.failures for batch in batches] == [{}, {1: "[1].id: gone"}, {}]
+    assert [row["id"] for row in batches[1].rows] == [102]
+
+
+def test_an_atomic_422_answer_fails_every_item_of_its_batch() -> None:
+    def send(items: list[dict[str, Any]]) -> BatchResult:
+        body = {"batch_errors": [{"title": "Invalid variant", "errors": {"[0].id": "bad"}}]}
+        return BatchResult.from_body(422, body, None)
+
+    (batch,) = write_batches(send, sent_items(2), body=dict, size=10, atomic=True)
+
+    assert batch.failures == {
+        0: "Invalid variant: [0].id: bad",
+        1: "rejected together with the rest of its batch",
+    }

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from bigcommerce_connect.export import Action
-from bigcommerce_connect.sandbox.seed import new_product, new_variant
+from bigcommerce_connect.sandbox.rows import new_product, new_variant
 
 from .conftest import T0, ExportRig, fields, item
 

@@ -71,7 +71,9 @@ def test_decimal_is_exact(value: Any, expected: Decimal | None) -> None:
     assert result is None or str(result) == str(expected)
 
 
-@pytest.mark.parametrize("bad", ["12,50", "abc", "NaN", "Infinity", True, [1], float("inf")])
+@pytest.mark.parametrize(
+    "bad", ["12,50", "1_000", "abc", "NaN", "Infinity", True, [1], float("inf")]
+)
 def test_decimal_rejects_non_numbers(bad: Any) -> None:
     with pytest.raises(TransformFailure):
         run("decimal", bad)
@@ -91,10 +93,14 @@ def test_decimal_rejects_non_numbers(bad: Any) -> None:
             "2019-09-04T13:45:03+02:00",
             datetime(2019, 9, 4, 13, 45, 3, tzinfo=timezone(timedelta(hours=2))),
         ),
+        # The codec's one rule (as the models read them): RFC 2822 "-0000" is UTC with the
+        # sender's zone unknown, and an int is Unix seconds (webhooks send them).
+        ("Tue, 05 Mar 2019 21:40:11 -0000", datetime(2019, 3, 5, 21, 40, 11, tzinfo=timezone.utc)),
+        (1561479335, datetime(2019, 6, 25, 16, 15, 35, tzinfo=timezone.utc)),
         ("", None),
     ],
 )
-def test_date_parses_rfc2822_and_iso8601(value: str, expected: datetime | None) -> None:
+def test_date_parses_rfc2822_and_iso8601(value: str | int, expected: datetime | None) -> None:
     result = run("date", value)
     assert result == expected
     assert result is None or result.utcoffset() is not None
@@ -105,11 +111,13 @@ def test_date_parses_rfc2822_and_iso8601(value: str, expected: datetime | None) 
     [
         "2019-09-04T13:45:03",  # naive
         "2019-09-04",
-        "Tue, 05 Mar 2019 21:40:11 -0000",  # RFC 2822 "unknown zone"
+        "Tue, 05 Mar 2019 21:40:11",  # no zone at all
         datetime(2019, 1, 1),
         "Tue, 35 Mar 2019 21:40:11 +0000",
         "not a date",
-        12345,
+        -1,  # before the Unix epoch
+        1.5,
+        True,
     ],
 )
 def test_date_rejects_naive_and_garbage(bad: Any) -> None:

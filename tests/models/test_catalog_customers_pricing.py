@@ -23,6 +23,7 @@ from bigcommerce_connect.models import (
     to_wire,
     unstructure,
 )
+from bigcommerce_connect.values import encode_json
 
 UTC = timezone.utc
 
@@ -142,13 +143,16 @@ def test_product_round_trip_keeps_every_key() -> None:
     assert structure(wire, Product) == product
 
 
-def test_v3_write_payload_sends_money_as_numbers() -> None:
+def test_v3_write_payload_sends_money_as_exact_numbers() -> None:
     product = structure(PRODUCT_174, Product)
-    assert to_wire(product, version="v3", fields=["price", "categories", "name"]) == {
+    payload = to_wire(product, version="v3", fields=["price", "categories", "name"])
+    # The Decimal itself (never a float); the client's encoder writes it digit for digit.
+    assert payload == {
         "name": "1L Le Parfait Jar",
-        "price": 7.95,
+        "price": Decimal("7.95"),
         "categories": [23, 21],
     }
+    assert b'"price": 7.95' in encode_json(payload, "v3")
 
 
 def test_category_and_tree_recursion() -> None:

@@ -214,24 +214,29 @@ def test_arbitrary_money_text_only_ever_raises_model_error(text: str) -> None:
     assert parsed.is_finite()
 
 
-# 15 significant digits: up to 11 integer digits with 4 places go out exactly as numbers.
-float_safe_money = st.decimals(
-    min_value=Decimal("-99999999999"), max_value=Decimal("99999999999"), places=4, allow_nan=False
+# Any amount a store column holds (20 integer digits, 4 places) goes out exactly.
+column_money = st.decimals(
+    min_value=Decimal("-1e19"), max_value=Decimal("1e19"), places=4, allow_nan=False
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(float_safe_money)
+@given(column_money)
 def test_v2_and_v3_money_out_parse_back_exactly(amount: Decimal) -> None:
     assert parse_money(money_to_wire(amount, "v2")) == amount
     assert parse_money(money_to_wire(amount, "v3")) == amount
 
 
-def test_v3_money_out_refuses_to_round() -> None:
-    with pytest.raises(ModelError, match="exactly"):
-        money_to_wire(Decimal("12345678901234.5678"), "v3")
+def test_money_out_is_exact_and_never_rounds() -> None:
+    # One rule with the client's encoder: v3 keeps every digit (the Decimal itself, written
+    # digit for digit), v2 refuses places beyond the 4th instead of rounding them away.
+    assert money_to_wire(Decimal("12345678901234.5678"), "v3") == Decimal("12345678901234.5678")
     assert money_to_wire(Decimal("12.3450"), "v2") == "12.3450"
     assert money_to_wire(Decimal("10.00"), "v3") == 10
+    with pytest.raises(ModelError, match="more than 4 decimal places"):
+        money_to_wire(Decimal("12.34567"), "v2")
+    with pytest.raises(ModelError, match="NaN"):
+        money_to_wire(Decimal("NaN"), "v3")
 
 
 # ----------------------------------------------------------------------------- scalars

@@ -13,11 +13,11 @@ import pytest
 import urllib3
 
 BIN = Path(sys.executable).with_name("bigcommerce-connect")
+SMALL_STORE = ("--port", "0", "--orders", "30", "--customers", "5", "--products", "5")
 
 
 def _start(*flags: str) -> tuple[subprocess.Popen[str], dict[str, object]]:
-    cmd = [str(BIN), "sandbox", "--port", "0", "--orders", "30", "--customers", "5",
-           "--products", "5", *flags]  # fmt: skip
+    cmd = [str(BIN), "sandbox", *SMALL_STORE, *flags]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -34,9 +34,10 @@ def test_cli_ready_line_request_and_clean_exit(sig: signal.Signals) -> None:
         assert api_path.startswith("http://127.0.0.1:")
         assert api_path.endswith(f"/stores/{ready['store_hash']}/v3/")
         resp = urllib3.request(
-            "GET", api_path + "catalog/products?limit=1",
+            "GET",
+            api_path + "catalog/products?limit=1",
             headers={"X-Auth-Token": str(ready["access_token"])},
-        )  # fmt: skip
+        )
         assert resp.status == 200
         assert resp.headers["X-Rate-Limit-Requests-Quota"] == "100"
     finally:
@@ -55,9 +56,10 @@ def test_cli_tls_reports_ca_file() -> None:
         assert os.path.exists(ca_file)
         http = urllib3.PoolManager(ca_certs=ca_file)
         resp = http.request(
-            "GET", str(ready["api_path"]).replace("/v3/", "/v2/") + "orders/1",
+            "GET",
+            str(ready["api_path"]).replace("/v3/", "/v2/") + "orders/1",
             headers={"X-Auth-Token": str(ready["access_token"])},
-        )  # fmt: skip
+        )
         assert resp.status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -103,9 +105,12 @@ def test_cli_help_lists_every_fault_kind() -> None:
     from bigcommerce_connect.sandbox import FAULT_KINDS
 
     result = subprocess.run(  # noqa: S603 (fixed arguments)
-        [str(BIN), "sandbox", "--help"], capture_output=True, text=True, timeout=20,
+        [str(BIN), "sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=20,
         env={**os.environ, "COLUMNS": "200"},
-    )  # fmt: skip
+    )
     assert result.returncode == 0
     assert "--fault-kinds" in result.stdout
     listed = result.stdout.split("Kinds:", 1)[1]
@@ -116,8 +121,10 @@ def test_cli_help_lists_every_fault_kind() -> None:
 def test_cli_rejects_unknown_fault_kind() -> None:
     result = subprocess.run(  # noqa: S603 (fixed arguments)
         [str(BIN), "sandbox", "--fault-kinds", "empty_200,gzip_bombb"],
-        capture_output=True, text=True, timeout=20,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
     assert result.returncode == 2
     assert "--fault-kinds" in result.stderr
     assert "gzip_bombb" in result.stderr

@@ -38,143 +38,284 @@ TREES = "category-trees_catalog.v3.yml"
 INVENTORY = "inventory.v3.yml"
 PRICES = "price_lists.v3.yml"
 HOOKS = "webhooks.v3.yml"
-NEW_PRODUCT = {"name": "Conformance Café", "type": "physical", "weight": 1, "price": 5,
-               "categories": [1], "sku": "CONF-1"}  # fmt: skip
+NEW_PRODUCT = {
+    "name": "Conformance Café",
+    "type": "physical",
+    "weight": 1,
+    "price": 5,
+    "categories": [1],
+    "sku": "CONF-1",
+}
 CONSIGNMENTS = "include=consignments.line_items&consignment_structure=object"
+#: Catalog fields the real API sends as null where the spec says non-nullable number.
+_NULLABLE_CATALOG_FIELDS = (
+    "base_variant_id",
+    "price",
+    "sale_price",
+    "retail_price",
+    "map_price",
+    "calculated_price",
+    "sku_id",
+)
+
+
+def _cases(spec: str, *rows: tuple[Any, ...]) -> list[Case]:
+    """One spec's cases from ``(id, spec path, "METHOD request path"[, body[, status]])``."""
+    cases: list[Case] = []
+    for case_id, spec_path, request, *rest in rows:
+        method, _, path = request.partition(" ")
+        body = rest[0] if rest else None
+        status = rest[1] if len(rest) > 1 else 200
+        cases.append((case_id, spec, method.lower(), spec_path, path, body, status))
+    return cases
+
 
 CASES: list[Case] = [
-    # -- v2 orders ------------------------------------------------------------------------
-    ("orders-list", ORDERS, "get", "/orders", "v2/orders?limit=20", None, 200),
-    ("orders-list-consignments", ORDERS, "get", "/orders",
-     f"v2/orders?min_id=3&max_id=5&{CONSIGNMENTS}", None, 200),
-    ("order-get", ORDERS, "get", "/orders/{order_id}", "v2/orders/11", None, 200),
-    ("order-get-consignments", ORDERS, "get", "/orders/{order_id}",
-     f"v2/orders/4?{CONSIGNMENTS}", None, 200),
-    ("order-put-status", ORDERS, "put", "/orders/{order_id}", "v2/orders/1",
-     {"status_id": 11}, 200),
-    ("orders-count", ORDERS, "get", "/orders/count", "v2/orders/count", None, 200),
-    ("order-products", ORDERS, "get", "/orders/{order_id}/products", "v2/orders/4/products",
-     None, 200),
-    ("order-product", ORDERS, "get", "/orders/{order_id}/products/{product_id}",
-     "v2/orders/1/products/1", None, 200),
-    ("order-shipping-addresses", ORDERS, "get", "/orders/{order_id}/shipping_addresses",
-     "v2/orders/1/shipping_addresses", None, 200),
-    ("order-shipping-address", ORDERS, "get", "/orders/{order_id}/shipping_addresses/{id}",
-     "v2/orders/1/shipping_addresses/1", None, 200),
-    ("order-statuses", ORDERS, "get", "/order_statuses", "v2/order_statuses", None, 200),
-    ("order-status", ORDERS, "get", "/order_statuses/{status_id}", "v2/order_statuses/11",
-     None, 200),
-    # -- v2 customer groups ---------------------------------------------------------------
-    ("groups-list", GROUPS, "get", "/customer_groups", "v2/customer_groups", None, 200),
-    ("group-get", GROUPS, "get", "/customer_groups/{customer_group_id}",
-     "v2/customer_groups/2", None, 200),
-    ("group-create", GROUPS, "post", "/customer_groups", "v2/customer_groups",
-     {"name": "Conformance"}, 200),
-    ("group-update", GROUPS, "put", "/customer_groups/{customer_group_id}",
-     "v2/customer_groups/1", {"name": "Retail ✓"}, 200),
-    ("groups-count", GROUPS, "get", "/customer_groups/count", "v2/customer_groups/count",
-     None, 200),
-    # -- v3 customers ---------------------------------------------------------------------
-    ("customers-list", CUSTOMERS, "get", "/customers",
-     "v3/customers?limit=5&include=addresses", None, 200),
-    ("customers-create", CUSTOMERS, "post", "/customers", "v3/customers",
-     [{"email": "conf@example.org", "first_name": "Zoë", "last_name": "D'Arcy"}], 200),
-    ("customers-create-422", CUSTOMERS, "post", "/customers", "v3/customers",
-     [{"email": "conf2@example.org"}], 422),
-    ("customers-create-413", CUSTOMERS, "post", "/customers", "v3/customers",
-     [{"email": f"c{i}@example.org", "first_name": "A", "last_name": "B"} for i in range(11)],
-     413),
-    ("customers-update", CUSTOMERS, "put", "/customers", "v3/customers",
-     [{"id": 2, "notes": "VIP"}], 200),
-    # -- v3 products, variants, custom fields ---------------------------------------------
-    ("products-list", PRODUCTS, "get", "/catalog/products",
-     "v3/catalog/products?limit=5&include=variants,custom_fields", None, 200),
-    ("product-get", PRODUCTS, "get", "/catalog/products/{product_id}",
-     "v3/catalog/products/3", None, 200),
-    ("product-create", PRODUCTS, "post", "/catalog/products", "v3/catalog/products",
-     NEW_PRODUCT, 200),
-    ("product-create-409", PRODUCTS, "post", "/catalog/products", "v3/catalog/products",
-     NEW_PRODUCT, 409),
-    ("product-create-422", PRODUCTS, "post", "/catalog/products", "v3/catalog/products",
-     {"name": "No price"}, 422),
-    ("product-update", PRODUCTS, "put", "/catalog/products/{product_id}",
-     "v3/catalog/products/1", {"price": 10.5}, 200),
-    ("products-batch", PRODUCTS, "put", "/catalog/products", "v3/catalog/products",
-     [{"id": 1, "is_visible": True}], 200),
-    ("products-batch-207", PRODUCTS, "put", "/catalog/products", "v3/catalog/products",
-     [{"id": 2, "is_visible": True}, {"id": 98765, "is_visible": True}], 207),
-    ("products-batch-413", PRODUCTS, "put", "/catalog/products", "v3/catalog/products",
-     [{"id": 1}] * 11, 413),
-    ("custom-fields-list", PRODUCTS, "get", "/catalog/products/{product_id}/custom-fields",
-     "v3/catalog/products/1/custom-fields", None, 200),
-    ("custom-field-create", PRODUCTS, "post", "/catalog/products/{product_id}/custom-fields",
-     "v3/catalog/products/1/custom-fields", {"name": "Farbe", "value": "Grün"}, 200),
-    ("custom-field-get", PRODUCTS, "get",
-     "/catalog/products/{product_id}/custom-fields/{custom_field_id}",
-     "v3/catalog/products/1/custom-fields/1", None, 200),
-    ("custom-field-update", PRODUCTS, "put",
-     "/catalog/products/{product_id}/custom-fields/{custom_field_id}",
-     "v3/catalog/products/1/custom-fields/1", {"value": "Leinen"}, 200),
-    ("variants-of-product", VARIANTS, "get", "/catalog/products/{product_id}/variants",
-     "v3/catalog/products/3/variants", None, 200),
-    ("variant-get", VARIANTS, "get", "/catalog/products/{product_id}/variants/{variant_id}",
-     "v3/catalog/products/3/variants/3", None, 200),
-    ("variants-list", VARIANTS, "get", "/catalog/variants", "v3/catalog/variants?limit=5",
-     None, 200),
-    ("variants-batch", VARIANTS, "put", "/catalog/variants", "v3/catalog/variants",
-     [{"id": 3, "inventory_level": 4}], 200),
-    ("variants-batch-413", VARIANTS, "put", "/catalog/variants", "v3/catalog/variants",
-     [{"id": 3}] * 51, 413),
-    # -- categories and trees -------------------------------------------------------------
-    ("categories-list", CATEGORIES, "get", "/catalog/categories", "v3/catalog/categories",
-     None, 200),
-    ("category-get", CATEGORIES, "get", "/catalog/categories/{category_id}",
-     "v3/catalog/categories/2", None, 200),
-    ("category-create", CATEGORIES, "post", "/catalog/categories", "v3/catalog/categories",
-     {"name": "Neu & Frisch", "parent_id": 1}, 200),
-    ("trees-list", TREES, "get", "/catalog/trees", "v3/catalog/trees", None, 200),
-    ("tree-categories-list", TREES, "get", "/catalog/trees/categories",
-     "v3/catalog/trees/categories", None, 200),
-    ("tree-categories-create", TREES, "post", "/catalog/trees/categories",
-     "v3/catalog/trees/categories", [{"name": "Baum", "parent_id": 1, "tree_id": 1}], 201),
-    ("tree-nested", TREES, "get", "/catalog/trees/{tree_id}/categories",
-     "v3/catalog/trees/1/categories", None, 200),
-    # -- inventory ------------------------------------------------------------------------
-    ("inventory-absolute", INVENTORY, "put", "/inventory/adjustments/absolute",
-     "v3/inventory/adjustments/absolute",
-     {"reason": "count", "items": [{"location_id": 1, "sku": "SKU-00001", "quantity": 9}]}, 200),
-    ("inventory-absolute-422", INVENTORY, "put", "/inventory/adjustments/absolute",
-     "v3/inventory/adjustments/absolute",
-     {"items": [{"location_id": 1, "sku": "NOPE", "quantity": 9}]}, 422),
-    ("inventory-items", INVENTORY, "get", "/inventory/items", "v3/inventory/items?limit=5",
-     None, 200),
-    # -- price lists ----------------------------------------------------------------------
-    ("price-lists", PRICES, "get", "/pricelists", "v3/pricelists", None, 200),
-    ("price-list-create", PRICES, "post", "/pricelists", "v3/pricelists",
-     {"name": "Conformance", "active": True}, 200),
-    ("price-list-get", PRICES, "get", "/pricelists/{price_list_id}", "v3/pricelists/1",
-     None, 200),
-    ("price-records", PRICES, "get", "/pricelists/{price_list_id}/records",
-     "v3/pricelists/1/records", None, 200),
-    ("price-records-upsert", PRICES, "put", "/pricelists/{price_list_id}/records",
-     "v3/pricelists/1/records", [{"variant_id": 2, "currency": "usd", "price": 1.25}], 200),
-    ("price-records-422", PRICES, "put", "/pricelists/{price_list_id}/records",
-     "v3/pricelists/1/records", [{"variant_id": 99999, "currency": "usd", "price": 1}], 422),
-    ("price-assignments", PRICES, "get", "/pricelists/assignments", "v3/pricelists/assignments",
-     None, 200),
-    ("price-assignments-create", PRICES, "post", "/pricelists/assignments",
-     "v3/pricelists/assignments", [{"price_list_id": 1, "customer_group_id": 3}], 200),
-    # -- webhooks -------------------------------------------------------------------------
-    ("hook-create", HOOKS, "post", "/hooks", "v3/hooks",
-     {"scope": "store/order/*", "destination": "https://example.com/h", "is_active": True},
-     200),
-    ("hook-create-422", HOOKS, "post", "/hooks", "v3/hooks", {"scope": "store/order/*"}, 422),
-    ("hooks-list", HOOKS, "get", "/hooks", "v3/hooks", None, 200),
-    ("hook-get", HOOKS, "get", "/hooks/{webhook_id}", "v3/hooks/1", None, 200),
-    ("hook-update", HOOKS, "put", "/hooks/{webhook_id}", "v3/hooks/1", {"is_active": False},
-     200),
-    ("hook-delete", HOOKS, "delete", "/hooks/{webhook_id}", "v3/hooks/1", None, 200),
-]  # fmt: skip
+    *_cases(
+        ORDERS,
+        ("orders-list", "/orders", "GET v2/orders?limit=20"),
+        ("orders-list-consignments", "/orders", f"GET v2/orders?min_id=3&max_id=5&{CONSIGNMENTS}"),
+        ("order-get", "/orders/{order_id}", "GET v2/orders/11"),
+        ("order-get-consignments", "/orders/{order_id}", f"GET v2/orders/4?{CONSIGNMENTS}"),
+        ("order-put-status", "/orders/{order_id}", "PUT v2/orders/1", {"status_id": 11}),
+        ("orders-count", "/orders/count", "GET v2/orders/count"),
+        ("order-products", "/orders/{order_id}/products", "GET v2/orders/4/products"),
+        ("order-product", "/orders/{order_id}/products/{product_id}", "GET v2/orders/1/products/1"),
+        (
+            "order-shipping-addresses",
+            "/orders/{order_id}/shipping_addresses",
+            "GET v2/orders/1/shipping_addresses",
+        ),
+        (
+            "order-shipping-address",
+            "/orders/{order_id}/shipping_addresses/{id}",
+            "GET v2/orders/1/shipping_addresses/1",
+        ),
+        ("order-statuses", "/order_statuses", "GET v2/order_statuses"),
+        ("order-status", "/order_statuses/{status_id}", "GET v2/order_statuses/11"),
+    ),
+    *_cases(
+        GROUPS,
+        ("groups-list", "/customer_groups", "GET v2/customer_groups"),
+        ("group-get", "/customer_groups/{customer_group_id}", "GET v2/customer_groups/2"),
+        ("group-create", "/customer_groups", "POST v2/customer_groups", {"name": "Conformance"}),
+        (
+            "group-update",
+            "/customer_groups/{customer_group_id}",
+            "PUT v2/customer_groups/1",
+            {"name": "Retail ✓"},
+        ),
+        ("groups-count", "/customer_groups/count", "GET v2/customer_groups/count"),
+    ),
+    *_cases(
+        CUSTOMERS,
+        ("customers-list", "/customers", "GET v3/customers?limit=5&include=addresses"),
+        (
+            "customers-create",
+            "/customers",
+            "POST v3/customers",
+            [{"email": "conf@example.org", "first_name": "Zoë", "last_name": "D'Arcy"}],
+        ),
+        (
+            "customers-create-422",
+            "/customers",
+            "POST v3/customers",
+            [{"email": "conf2@example.org"}],
+            422,
+        ),
+        (
+            "customers-create-413",
+            "/customers",
+            "POST v3/customers",
+            [
+                {"email": f"c{i}@example.org", "first_name": "A", "last_name": "B"}
+                for i in range(11)
+            ],
+            413,
+        ),
+        ("customers-update", "/customers", "PUT v3/customers", [{"id": 2, "notes": "VIP"}]),
+    ),
+    *_cases(
+        PRODUCTS,
+        (
+            "products-list",
+            "/catalog/products",
+            "GET v3/catalog/products?limit=5&include=variants,custom_fields",
+        ),
+        ("product-get", "/catalog/products/{product_id}", "GET v3/catalog/products/3"),
+        ("product-create", "/catalog/products", "POST v3/catalog/products", NEW_PRODUCT),
+        ("product-create-409", "/catalog/products", "POST v3/catalog/products", NEW_PRODUCT, 409),
+        (
+            "product-create-422",
+            "/catalog/products",
+            "POST v3/catalog/products",
+            {"name": "No price"},
+            422,
+        ),
+        (
+            "product-update",
+            "/catalog/products/{product_id}",
+            "PUT v3/catalog/products/1",
+            {"price": 10.5},
+        ),
+        (
+            "products-batch",
+            "/catalog/products",
+            "PUT v3/catalog/products",
+            [{"id": 1, "is_visible": True}],
+        ),
+        (
+            "products-batch-207",
+            "/catalog/products",
+            "PUT v3/catalog/products",
+            [{"id": 2, "is_visible": True}, {"id": 98765, "is_visible": True}],
+            207,
+        ),
+        (
+            "products-batch-413",
+            "/catalog/products",
+            "PUT v3/catalog/products",
+            [{"id": 1}] * 11,
+            413,
+        ),
+        (
+            "custom-fields-list",
+            "/catalog/products/{product_id}/custom-fields",
+            "GET v3/catalog/products/1/custom-fields",
+        ),
+        (
+            "custom-field-create",
+            "/catalog/products/{product_id}/custom-fields",
+            "POST v3/catalog/products/1/custom-fields",
+            {"name": "Farbe", "value": "Grün"},
+        ),
+        (
+            "custom-field-get",
+            "/catalog/products/{product_id}/custom-fields/{custom_field_id}",
+            "GET v3/catalog/products/1/custom-fields/1",
+        ),
+        (
+            "custom-field-update",
+            "/catalog/products/{product_id}/custom-fields/{custom_field_id}",
+            "PUT v3/catalog/products/1/custom-fields/1",
+            {"value": "Leinen"},
+        ),
+    ),
+    *_cases(
+        VARIANTS,
+        (
+            "variants-of-product",
+            "/catalog/products/{product_id}/variants",
+            "GET v3/catalog/products/3/variants",
+        ),
+        (
+            "variant-get",
+            "/catalog/products/{product_id}/variants/{variant_id}",
+            "GET v3/catalog/products/3/variants/3",
+        ),
+        ("variants-list", "/catalog/variants", "GET v3/catalog/variants?limit=5"),
+        (
+            "variants-batch",
+            "/catalog/variants",
+            "PUT v3/catalog/variants",
+            [{"id": 3, "inventory_level": 4}],
+        ),
+        (
+            "variants-batch-413",
+            "/catalog/variants",
+            "PUT v3/catalog/variants",
+            [{"id": 3}] * 51,
+            413,
+        ),
+    ),
+    *_cases(
+        CATEGORIES,
+        ("categories-list", "/catalog/categories", "GET v3/catalog/categories"),
+        ("category-get", "/catalog/categories/{category_id}", "GET v3/catalog/categories/2"),
+        (
+            "category-create",
+            "/catalog/categories",
+            "POST v3/catalog/categories",
+            {"name": "Neu & Frisch", "parent_id": 1},
+        ),
+    ),
+    *_cases(
+        TREES,
+        ("trees-list", "/catalog/trees", "GET v3/catalog/trees"),
+        ("tree-categories-list", "/catalog/trees/categories", "GET v3/catalog/trees/categories"),
+        (
+            "tree-categories-create",
+            "/catalog/trees/categories",
+            "POST v3/catalog/trees/categories",
+            [{"name": "Baum", "parent_id": 1, "tree_id": 1}],
+            201,
+        ),
+        ("tree-nested", "/catalog/trees/{tree_id}/categories", "GET v3/catalog/trees/1/categories"),
+    ),
+    *_cases(
+        INVENTORY,
+        (
+            "inventory-absolute",
+            "/inventory/adjustments/absolute",
+            "PUT v3/inventory/adjustments/absolute",
+            {"reason": "count", "items": [{"location_id": 1, "sku": "SKU-00001", "quantity": 9}]},
+        ),
+        (
+            "inventory-absolute-422",
+            "/inventory/adjustments/absolute",
+            "PUT v3/inventory/adjustments/absolute",
+            {"items": [{"location_id": 1, "sku": "NOPE", "quantity": 9}]},
+            422,
+        ),
+        ("inventory-items", "/inventory/items", "GET v3/inventory/items?limit=5"),
+    ),
+    *_cases(
+        PRICES,
+        ("price-lists", "/pricelists", "GET v3/pricelists"),
+        (
+            "price-list-create",
+            "/pricelists",
+            "POST v3/pricelists",
+            {"name": "Conformance", "active": True},
+        ),
+        ("price-list-get", "/pricelists/{price_list_id}", "GET v3/pricelists/1"),
+        ("price-records", "/pricelists/{price_list_id}/records", "GET v3/pricelists/1/records"),
+        (
+            "price-records-upsert",
+            "/pricelists/{price_list_id}/records",
+            "PUT v3/pricelists/1/records",
+            [{"variant_id": 2, "currency": "usd", "price": 1.25}],
+        ),
+        (
+            "price-records-422",
+            "/pricelists/{price_list_id}/records",
+            "PUT v3/pricelists/1/records",
+            [{"variant_id": 99999, "currency": "usd", "price": 1}],
+            422,
+        ),
+        ("price-assignments", "/pricelists/assignments", "GET v3/pricelists/assignments"),
+        (
+            "price-assignments-create",
+            "/pricelists/assignments",
+            "POST v3/pricelists/assignments",
+            [{"price_list_id": 1, "customer_group_id": 3}],
+        ),
+    ),
+    *_cases(
+        HOOKS,
+        (
+            "hook-create",
+            "/hooks",
+            "POST v3/hooks",
+            {"scope": "store/order/*", "destination": "https://example.com/h", "is_active": True},
+        ),
+        ("hook-create-422", "/hooks", "POST v3/hooks", {"scope": "store/order/*"}, 422),
+        ("hooks-list", "/hooks", "GET v3/hooks"),
+        ("hook-get", "/hooks/{webhook_id}", "GET v3/hooks/1"),
+        ("hook-update", "/hooks/{webhook_id}", "PUT v3/hooks/1", {"is_active": False}),
+        ("hook-delete", "/hooks/{webhook_id}", "DELETE v3/hooks/1"),
+    ),
+]
 
 
 @cache
@@ -234,8 +375,7 @@ def _patch_known_divergences(spec_name: str, spec: dict[str, Any]) -> dict[str, 
         # null: `base_variant_id` for products with options, and a variant's own prices when
         # it inherits the product's (reference, section 7).
         # `sku_id` is null for a base variant (reference, section 7, variant fields).
-        _make_nullable(spec, ("base_variant_id", "price", "sale_price", "retail_price",
-                              "map_price", "calculated_price", "sku_id"))  # fmt: skip
+        _make_nullable(spec, _NULLABLE_CATALOG_FIELDS)
     return spec
 
 

@@ -25,11 +25,24 @@ from bigcommerce_connect.sandbox.faults import gzip_bomb_member
 from bigcommerce_connect.sandbox.knobs import DEFAULT_RANDOM_KINDS, parse_fault_kinds
 
 NEW_KINDS = (
-    "empty_200", "cut_after_headers", "truncated_body", "short_page", "ignore_paging",
-    "repeat_page", "shuffled_repeat", "status_509", "retry_after_only", "reset_zero",
-    "slow_body", "huge_body", "gzip_bomb", "bad_text", "deep_json", "control_chars",
+    "empty_200",
+    "cut_after_headers",
+    "truncated_body",
+    "short_page",
+    "ignore_paging",
+    "repeat_page",
+    "shuffled_repeat",
+    "status_509",
+    "retry_after_only",
+    "reset_zero",
+    "slow_body",
+    "huge_body",
+    "gzip_bomb",
+    "bad_text",
+    "deep_json",
+    "control_chars",
     "concurrent_change",
-)  # fmt: skip
+)
 MIB = 1024 * 1024
 
 
@@ -459,11 +472,15 @@ def test_admin_sets_new_knobs_and_kinds(sb: Sandbox) -> None:
     status, shown = admin(
         "PUT",
         {
-            "max_page_size": 4, "retry_after": "nan", "trickle_seconds": 0.25,
-            "huge_body_bytes": None, "deep_json_depth": 12, "fault_kinds": "all",
+            "max_page_size": 4,
+            "retry_after": "nan",
+            "trickle_seconds": 0.25,
+            "huge_body_bytes": None,
+            "deep_json_depth": 12,
+            "fault_kinds": "all",
             "fail_next": {"kind": "status_509", "path_prefix": "/v2/orders"},
         },
-    )  # fmt: skip
+    )
     assert status == 200
     assert shown["max_page_size"] == 4
     assert shown["retry_after"] == "nan"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import urllib3
 
 from bigcommerce_connect.sandbox import Sandbox
-from bigcommerce_connect.sandbox.seed import (
+from bigcommerce_connect.sandbox.order_factory import (
     BIG_ORDER_ID,
     BUNDLE_ORDER_ID,
     CUSTOM_LINE_ORDER_ID,

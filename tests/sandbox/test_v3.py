@@ -81,8 +81,15 @@ def test_products_include_and_exclude_fields(api: Api) -> None:
 
 
 def test_product_create_conflicts_and_validation(fresh_api: Api, fresh: Sandbox) -> None:
-    good = {"name": "Crème Fraîche Pot", "type": "physical", "weight": 1, "price": 9.5,
-            "categories": [1], "sku": "NEW-1", "inventory_level": 7}  # fmt: skip
+    good = {
+        "name": "Crème Fraîche Pot",
+        "type": "physical",
+        "weight": 1,
+        "price": 9.5,
+        "categories": [1],
+        "sku": "NEW-1",
+        "inventory_level": 7,
+    }
     data = fresh_api.json("POST", "v3/catalog/products", good)["data"]
     assert data["name"] == good["name"]
     assert data["inventory_level"] == 7
@@ -151,9 +158,10 @@ def test_categories_and_trees(fresh_api: Api) -> None:
     flat = fresh_api.json("GET", "v3/catalog/trees/categories?category_id:in=2,3")["data"]
     assert [c["category_id"] for c in flat] == [2, 3]
     resp = fresh_api.request(
-        "POST", "v3/catalog/trees/categories",
+        "POST",
+        "v3/catalog/trees/categories",
         [{"name": "A", "parent_id": 1, "tree_id": 1}, {"name": "Garden", "parent_id": 1}],
-    )  # fmt: skip
+    )
     assert resp.status == 207
     assert fresh_api.request("DELETE", "v3/catalog/categories/2").status == 422
 
@@ -179,8 +187,9 @@ def test_inventory_absolute_adjustment_visible_on_catalog(fresh_api: Api, fresh:
     assert store.inventory_of(simple["sku"]) == 11
     too_many = {"items": [{"location_id": 1, "sku": simple["sku"], "quantity": 1}] * 2001}
     assert fresh_api.request("PUT", "v3/inventory/adjustments/absolute", too_many).status == 422
-    wrong_mode = {"items": [{"location_id": 1, "product_id": option_variant["product_id"],
-                             "quantity": 1}]}  # fmt: skip
+    wrong_mode = {
+        "items": [{"location_id": 1, "product_id": option_variant["product_id"], "quantity": 1}]
+    }
     assert fresh_api.request("PUT", "v3/inventory/adjustments/absolute", wrong_mode).status == 422
 
 
@@ -205,8 +214,12 @@ def test_price_lists_records_and_assignments(fresh_api: Api, fresh: Sandbox) -> 
 
 
 def test_webhooks_crud(fresh_api: Api) -> None:
-    hook = {"scope": "store/order/*", "destination": "https://example.com/hook",
-            "is_active": True, "headers": {"X-Secret": "s3"}}  # fmt: skip
+    hook = {
+        "scope": "store/order/*",
+        "destination": "https://example.com/hook",
+        "is_active": True,
+        "headers": {"X-Secret": "s3"},
+    }
     created = fresh_api.json("POST", "v3/hooks", hook)["data"]
     assert isinstance(created["created_at"], int)
     assert created["headers"] == {"X-Secret": "s3"}

@@ -46,8 +46,12 @@ def receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], dict[str, Any]]
 
 
 def _register(api: Api, scope: str, destination: str) -> dict[str, Any]:
-    body = {"scope": scope, "destination": destination, "is_active": True,
-            "headers": {"X-Webhook-Secret": "shh"}}  # fmt: skip
+    body = {
+        "scope": scope,
+        "destination": destination,
+        "is_active": True,
+        "headers": {"X-Webhook-Secret": "shh"},
+    }
     return api.json("POST", "v3/hooks", body)["data"]  # type: ignore[no-any-return]
 
 
@@ -83,8 +87,9 @@ def test_wildcard_scope_and_inactive_hooks(fresh: Sandbox, receiver: Any) -> Non
     _register(api, "store/customer/*", url)
     inactive = _register(api, "store/order/*", url + "?inactive")
     api.json("PUT", f"v3/hooks/{inactive['id']}", {"is_active": False})
-    api.json("POST", "v3/customers", [{"email": "w@example.org", "first_name": "W",
-                                       "last_name": "X"}])  # fmt: skip
+    api.json(
+        "POST", "v3/customers", [{"email": "w@example.org", "first_name": "W", "last_name": "X"}]
+    )
     api.json("PUT", "v3/customers", [{"id": 1, "notes": "vip"}])
     fresh.store.add_order()  # would match store/order/* but that hook is inactive
     deliveries = fresh.store.wait_for_deliveries(2)
@@ -104,7 +109,9 @@ def test_inventory_and_order_created_webhooks(fresh: Sandbox, receiver: Any) -> 
     deliveries = fresh.store.wait_for_deliveries(2)
     by_scope = {d.scope: d.payload["data"] for d in deliveries}
     assert by_scope["store/product/inventory/updated"]["inventory"] == {
-        "product_id": simple["id"], "method": "absolute", "value": 3,
-    }  # fmt: skip
+        "product_id": simple["id"],
+        "method": "absolute",
+        "value": 3,
+    }
     assert by_scope["store/order/created"] == {"type": "order", "id": order_id}
     assert fresh.store.orders[order_id]["customer_id"] == 0

@@ -1,9 +1,12 @@
-"""The runner: one cycle as the settings say, last_update following the cursor."""
+"""The runner: one cycle as the settings say; the cursor lives in the ERP's sync state only."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from bigcommerce_connect import OrderStatus
-from bigcommerce_connect.sync import ORDER_STREAM, SyncContext, SyncRunner
+from bigcommerce_connect.sync import CUSTOMER_STREAM, ORDER_STREAM, SyncContext, SyncRunner
+from bigcommerce_connect.sync.window import window_for
 
 from .conftest import MakeRig
 
@@ -17,7 +20,7 @@ def test_scheduled_cycle_does_nothing_while_auto_import_is_off(make_rig: MakeRig
     assert rig.sb.requests.count() == 0
 
 
-def test_cycle_imports_moves_and_records_last_update(make_rig: MakeRig) -> None:
+def test_cycle_imports_moves_and_keeps_the_cursor_in_sync_state(make_rig: MakeRig) -> None:
     rig = make_rig(auto_import=True)
     pushed: list[int] = []
 
@@ -32,7 +35,9 @@ def test_cycle_imports_moves_and_records_last_update(make_rig: MakeRig) -> None:
     assert report.customers_created > 0
     assert report.inventory_pushed == 3
     assert pushed == [len(to_import)]  # inventory runs after the orders, in the same cycle
-    assert rig.settings.last_update == rig.erp.sync_state.get_cursor(ORDER_STREAM)
+    assert report.cursor is not None
+    assert rig.erp.sync_state.get_cursor(ORDER_STREAM) == report.cursor
+    assert rig.settings.last_update is None  # the settings are never written back
 
 
 def test_progress_is_reported_after_each_stage(make_rig: MakeRig) -> None:
@@ -46,13 +51,30 @@ def test_progress_is_reported_after_each_stage(make_rig: MakeRig) -> None:
     assert "orders" in stages
 
 
-def test_a_failed_cycle_keeps_last_update(make_rig: MakeRig) -> None:
+def test_a_failed_cycle_keeps_the_orders_cursor(make_rig: MakeRig) -> None:
     rig = make_rig()
     rig.sb.knobs.fail_next("503", n=50, path_prefix="/v2/order_statuses")
     report = SyncRunner(rig.client, rig.settings, rig.ports).run_now()
     rig.sb.knobs.clear_faults()
     assert report.failed
+    assert rig.erp.sync_state.get_cursor(ORDER_STREAM) is None
     assert rig.settings.last_update is None
+
+
+def test_last_update_is_only_where_a_stream_without_a_cursor_starts(make_rig: MakeRig) -> None:
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
+    rig = make_rig(last_update=start.isoformat())
+    overlap = rig.importer.options.overlap
+    assert window_for(rig.importer.context(), CUSTOMER_STREAM).start == start - overlap
+    report = SyncRunner(rig.client, rig.settings, rig.ports).run_now()
+    assert not report.failed
+    assert rig.settings.last_update == start  # an initial value: never written back
+    cursor = rig.erp.sync_state.get_cursor(CUSTOMER_STREAM)
+    assert cursor is not None
+    assert cursor > start
+    rig.later()
+    # Once the stream has a cursor, the settings' value is no longer read.
+    assert window_for(rig.importer.context(), CUSTOMER_STREAM).start == cursor - overlap
 
 
 def test_cycle_pushes_changed_stock_after_the_orders(make_rig: MakeRig) -> None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import attrs
 
 from bigcommerce_connect.adapters.stock import stock_levels
+from bigcommerce_connect.clock import FixedClock, SystemClock  # re-exported: their old home
 from bigcommerce_connect.notifications import Notification
 from bigcommerce_connect.ports import (
     Binding,
@@ -383,27 +384,6 @@ class AllowListAccessPolicy:
     def may_use_store(self, employee: str, action: str) -> bool:
         """Whether ``employee`` was granted access."""
         return employee in self.employees
-
-
-class SystemClock:
-    """The real time in UTC."""
-
-    def now(self) -> datetime:
-        """Now, aware UTC."""
-        return datetime.now(timezone.utc)
-
-
-class FixedClock:
-    """A clock tests set and move by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        if now.tzinfo is None:
-            raise ValueError("the clock's time must be timezone-aware")
-        self.current = now
-
-    def now(self) -> datetime:
-        """The set time."""
-        return self.current
 
 
 class MemoryErp:

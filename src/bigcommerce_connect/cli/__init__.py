@@ -17,7 +17,7 @@ from bigcommerce_connect.cli import (
     sandbox_cmd,
     sync_cmd,
 )
-from bigcommerce_connect.cli.common import CliError
+from bigcommerce_connect.cli.subcommand import CliError
 from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.mapping import MappingError
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bigcommerce_connect.cli.common import Subparsers, add_store_flags, client_for, load_settings
+from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
+from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import (
     AuthenticationError,

@@ -16,12 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
-from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli.common import Subparsers
 from bigcommerce_connect.cli.display import print_summary, progress_printer
+from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.cli.sync_cmd import exit_code, mappings_dir
-from bigcommerce_connect.client import BigCommerceClient
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.ports import ItemRef
 from bigcommerce_connect.records import ErpItem
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
@@ -91,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             auto_import=True,
         )
         out.write(f"  store  {sb.api_path}\n  ERP    {db}\n")
-        with BigCommerceClient.from_settings(settings) as client:
+        with settings.connect() as client:
             ports = ErpPorts.from_erp(
                 erp, mappings=JsonFileMappingStore(mappings_dir(db)), clock=SystemClock()
             )

@@ -7,7 +7,8 @@ import json
 import sys
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
-from bigcommerce_connect.cli.common import Subparsers, add_store_flags, client_for, load_settings
+from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
+from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.cli.sync_cmd import mappings_dir
 from bigcommerce_connect.mapping import dump_definition
 from bigcommerce_connect.models import CategoryTreeNode

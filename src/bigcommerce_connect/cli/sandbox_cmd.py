@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bigcommerce_connect.cli.common import Subparsers
+from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.sandbox.knobs import FAULT_KINDS, parse_fault_kinds
 
 

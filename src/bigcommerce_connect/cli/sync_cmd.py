@@ -11,16 +11,11 @@ from pathlib import Path
 from types import FrameType
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
-from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli.common import (
-    CliError,
-    Subparsers,
-    add_store_flags,
-    client_for,
-    load_settings,
-)
 from bigcommerce_connect.cli.display import print_summary, progress_printer
+from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
+from bigcommerce_connect.cli.subcommand import CliError, Subparsers
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.sync import ErpPorts, RunReport, SyncRunner, push_inventory
 
 __all__ = ["add_parser", "exit_code", "mappings_dir"]

@@ -7,7 +7,8 @@
   lists; every action checked against the host's access policy first.
 
 Each run returns an :class:`ExportReport` with one result per record. The exporters talk to
-the store only through the client's resources and to storage only through the ports.
+the store only through the client's resources and to storage only through the ports; every
+batch write goes through the one sender in :mod:`bigcommerce_connect.export.batching`.
 """
 
 from bigcommerce_connect.export.access import AccessDeniedError, check_access

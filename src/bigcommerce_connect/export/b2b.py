@@ -18,19 +18,19 @@ from typing import Any, Final
 
 import attrs
 
-from bigcommerce_connect.batch import BatchResult
+from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import ApiError, BigCommerceError
-from bigcommerce_connect.export._common import (
-    admin_url,
-    batch_failures,
-    error_failures,
-    fingerprint,
-    refused_items,
-    without_none,
-)
+from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.export.access import check_access
-from bigcommerce_connect.export.report import Action, ContactResult, ExportReport, LevelResult
+from bigcommerce_connect.export.batching import write_batches
+from bigcommerce_connect.export.payload import fingerprint, without_none
+from bigcommerce_connect.export.report import (
+    Action,
+    ContactResult,
+    ExportReport,
+    LevelResult,
+    admin_url,
+)
 from bigcommerce_connect.mapping import (
     AUTOMATIC_B2B_CUSTOMER,
     CompiledMapping,
@@ -50,13 +50,14 @@ from bigcommerce_connect.ports import (
     LocalContact,
     PriceLevelSource,
 )
-from bigcommerce_connect.resources._base import chunked
+from bigcommerce_connect.resources import (
+    CUSTOMER_BATCH_MAX,
+    PRICE_LIST_ASSIGNMENT_BATCH_MAX,
+    PRICE_LIST_RECORD_BATCH_MAX,
+)
 
 __all__ = ["B2BExporter"]
 
-_CUSTOMER_BATCH: Final = 10
-_RECORD_BATCH: Final = 1000
-_ASSIGNMENT_BATCH: Final = 25
 _EMAIL_FILTER_MAX: Final = 50  # e-mails per ``email:in`` lookup (keeps the URL short)
 _GROUP: Final = "customer_group_id"
 
@@ -125,10 +126,8 @@ class B2BExporter:
         plans = [p for p in plans if p.entry.local_id not in lost]
         creates = [p for p in plans if p.customer_id is None]
         updates = [p for p in plans if p.customer_id is not None]
-        for chunk in chunked(creates, _CUSTOMER_BATCH):
-            report.contacts.extend(self._create_customers(chunk))
-        for chunk in chunked(updates, _CUSTOMER_BATCH):
-            report.contacts.extend(self._update_customers(chunk))
+        report.contacts.extend(self._create_customers(creates))
+        report.contacts.extend(self._update_customers(updates))
         order = {entry.local_id: n for n, entry in enumerate(contacts)}
         report.contacts.sort(key=lambda r: order.get(r.local_id, len(order)))
 
@@ -185,38 +184,57 @@ class B2BExporter:
                 plan.linked = plan.customer_id is not None
         return lost
 
-    def _create_customers(self, chunk: list[_ContactPlan]) -> list[ContactResult]:
-        sent: list[Mapping[str, Any]] = [p.payload for p in chunk]
-        failures, rows = _send(self.client.customers.create, sent, keys=("email",))
-        ids = {str(row.get("email", "")).casefold(): row.get("id") for row in rows}
+    def _create_customers(self, plans: list[_ContactPlan]) -> list[ContactResult]:
         results: list[ContactResult] = []
-        for index, plan in enumerate(chunk):
-            customer_id = ids.get(plan.email.casefold())
-            if index in failures or not isinstance(customer_id, int):
-                results.append(_contact_failed(plan.entry, failures.get(index, "not created")))
-                continue
-            plan.customer_id = customer_id
-            results.append(self._bind_contact(plan, Action.CREATED))
+        batches = write_batches(
+            self.client.customers.create,
+            plans,
+            body=lambda plan: plan.payload,
+            size=CUSTOMER_BATCH_MAX,
+            keys=("email",),
+        )
+        for batch in batches:
+            ids = {str(row.get("email", "")).casefold(): row.get("id") for row in batch.rows}
+            for index, plan in enumerate(batch.items):
+                customer_id = ids.get(plan.email.casefold())
+                if index in batch.failures or not isinstance(customer_id, int):
+                    why = batch.failures.get(index, "not created")
+                    results.append(_contact_failed(plan.entry, why))
+                    continue
+                plan.customer_id = customer_id
+                results.append(self._bind_contact(plan, Action.CREATED))
         return results
 
-    def _update_customers(self, chunk: list[_ContactPlan]) -> list[ContactResult]:
-        sent: list[Mapping[str, Any]] = [{"id": p.customer_id, **p.update} for p in chunk]
-        failures, _ = _send(self.client.customers.update, sent, keys=("id",))
-        return [
-            _contact_failed(plan.entry, failures[index])
-            if index in failures
-            else self._bind_contact(plan, Action.LINKED if plan.linked else Action.UPDATED)
-            for index, plan in enumerate(chunk)
-        ]
+    def _update_customers(self, plans: list[_ContactPlan]) -> list[ContactResult]:
+        results: list[ContactResult] = []
+        batches = write_batches(
+            self.client.customers.update,
+            plans,
+            body=lambda plan: {"id": plan.customer_id, **plan.update},
+            size=CUSTOMER_BATCH_MAX,
+        )
+        for batch in batches:
+            for index, plan in enumerate(batch.items):
+                failure = batch.failures.get(index)
+                if failure is not None:
+                    results.append(_contact_failed(plan.entry, failure))
+                else:
+                    action = Action.LINKED if plan.linked else Action.UPDATED
+                    results.append(self._bind_contact(plan, action))
+        return results
 
     def _bind_contact(self, plan: _ContactPlan, action: Action) -> ContactResult:
         group = plan.update.get(_GROUP)
         data = {"fingerprint": plan.fingerprint, _GROUP: group, "email": plan.email}
+        binding = Binding(
+            entity="contact",
+            external_id=str(plan.customer_id),
+            local_id=plan.entry.local_id,
+            synced_at=self.clock.now(),
+            data=data,
+        )
         try:
-            self.bindings.bind(
-                Binding(entity="contact", external_id=str(plan.customer_id),
-                        local_id=plan.entry.local_id, synced_at=self.clock.now(), data=data)
-            )  # fmt: skip
+            self.bindings.bind(binding)
         except BindingConflictError as error:
             return _contact_failed(plan.entry, f"cannot bind: {error}")
         return self._contact_result(plan, action)
@@ -255,9 +273,8 @@ class B2BExporter:
     def _sync_levels(
         self, contacts: Sequence[LocalContact], extra: Iterable[str], report: ExportReport
     ) -> None:
-        names = sorted({c.contact.price_level for c in contacts if c.contact.price_level} | {
-            level for level in extra if level
-        })  # fmt: skip
+        wanted = {c.contact.price_level for c in contacts} | set(extra)
+        names = sorted(level for level in wanted if level)
         store_groups: dict[str, CustomerGroup] | None = None
         for level in names:
             group_id = self._group_of(level)
@@ -284,10 +301,13 @@ class B2BExporter:
             if existing is not None
             else (self.client.customer_groups.create(level).id, Action.CREATED)
         )
-        self.bindings.bind(
-            Binding(entity="customer_group", external_id=str(group_id), local_id=level,
-                    synced_at=self.clock.now())
-        )  # fmt: skip
+        binding = Binding(
+            entity="customer_group",
+            external_id=str(group_id),
+            local_id=level,
+            synced_at=self.clock.now(),
+        )
+        self.bindings.bind(binding)
         return group_id, action
 
     def _assign(
@@ -301,14 +321,17 @@ class B2BExporter:
                 moves.append((member, binding))
         errors: list[str] = []
         assigned = 0
-        for chunk in chunked(moves, _CUSTOMER_BATCH):
-            sent: list[Mapping[str, Any]] = [
-                {"id": int(binding.external_id), _GROUP: group_id} for _, binding in chunk
-            ]
-            failures, _ = _send(self.client.customers.update, sent, keys=("id",))
-            for index, (member, binding) in enumerate(chunk):
-                if index in failures:
-                    errors.append(f"customer {binding.external_id}: {failures[index]}")
+        batches = write_batches(
+            self.client.customers.update,
+            moves,
+            body=lambda move: {"id": int(move[1].external_id), _GROUP: group_id},
+            size=CUSTOMER_BATCH_MAX,
+        )
+        for batch in batches:
+            for index, (member, binding) in enumerate(batch.items):
+                failure = batch.failures.get(index)
+                if failure is not None:
+                    errors.append(f"customer {binding.external_id}: {failure}")
                     continue
                 assigned += 1
                 # What sync_contacts would now send (the group included): no resend later.
@@ -399,8 +422,12 @@ class B2BExporter:
             return binding, Action.UPDATED
         existing = list(self.client.price_lists.iter(name=level))
         price_list = existing[0] if existing else self.client.price_lists.create(level)
-        binding = Binding(entity="price_list", external_id=str(price_list.id), local_id=level,
-                          synced_at=self.clock.now())  # fmt: skip
+        binding = Binding(
+            entity="price_list",
+            external_id=str(price_list.id),
+            local_id=level,
+            synced_at=self.clock.now(),
+        )
         self.bindings.bind(binding)
         return binding, Action.LINKED if existing else Action.CREATED
 
@@ -409,14 +436,17 @@ class B2BExporter:
     ) -> list[tuple[str, str]]:
         """Upsert in batches of 1,000, one at a time (the store's concurrency rule)."""
         failed: list[tuple[str, str]] = []
-        for chunk in chunked(records, _RECORD_BATCH):
-            failures, _ = _send(
-                lambda body: self.client.price_lists.upsert_records(price_list_id, body),
-                chunk,
-                keys=("sku",),
-            )
+        batches = write_batches(
+            lambda body: self.client.price_lists.upsert_records(price_list_id, body),
+            records,
+            body=dict,
+            size=PRICE_LIST_RECORD_BATCH_MAX,
+            keys=("sku",),
+        )
+        for batch in batches:
             failed.extend(
-                (str(chunk[index]["sku"]), why) for index, why in sorted(failures.items())
+                (str(batch.items[index]["sku"]), why)
+                for index, why in sorted(batch.failures.items())
             )
         return failed
 
@@ -431,7 +461,7 @@ class B2BExporter:
             for a in self.client.price_lists.assignments(price_list_id=price_list_id)
         }
         missing = [a for a in wanted if (a[_GROUP], a.get("channel_id")) not in present]
-        for chunk in chunked(missing, _ASSIGNMENT_BATCH):
+        for chunk in chunked(missing, PRICE_LIST_ASSIGNMENT_BATCH_MAX):
             result = self.client.price_lists.assign(chunk)
             if not result.ok:
                 reasons = "; ".join(e.title or str(dict(e.errors)) for e in result.errors)
@@ -453,32 +483,6 @@ class B2BExporter:
         report.api_calls = self.client.api_calls - calls
         report.duration_seconds = time.monotonic() - started
         return report
-
-
-def _send(
-    send: Callable[[list[Mapping[str, Any]]], BatchResult],
-    sent: list[Mapping[str, Any]],
-    *,
-    keys: Sequence[str],
-) -> tuple[dict[int, str], list[Mapping[str, Any]]]:
-    """One batch write: the failed items by index, and the records the store returned.
-
-    The customers endpoints refuse a whole batch when one item is bad (422 naming ``[n]``):
-    the items it did not name are sent once more without the bad ones.
-    """
-    try:
-        result = send(sent)
-    except ApiError as error:
-        named = refused_items(error, len(sent))
-        if not named or len(named) == len(sent):
-            return error_failures(error, len(sent)), []
-        rest = [n for n in range(len(sent)) if n not in named]
-        failures, rows = _send(send, [sent[n] for n in rest], keys=keys)
-        return {**named, **{rest[n]: why for n, why in failures.items()}}, rows
-    except BigCommerceError as error:
-        return {index: str(error) for index in range(len(sent))}, []
-    rows = [row for row in result.data if isinstance(row, Mapping)]
-    return batch_failures(result, sent, keys=keys), rows
 
 
 def _record(price: LevelPrice) -> dict[str, Any]:

@@ -26,25 +26,23 @@ adjustment on a SKU new to a location is rejected (failure modes 20 and 21).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
+from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import ApiError, BigCommerceError, ValidationError
+from bigcommerce_connect.errors import ApiError, ValidationError
+from bigcommerce_connect.export.batching import Accepted, send_batch
 from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
-from bigcommerce_connect.models import InventoryAdjustment, ModelError
+from bigcommerce_connect.models import AdjustmentResult, InventoryAdjustment, ModelError
 from bigcommerce_connect.ports import BindingRepository, Clock, StockLevel, StockSource
-from bigcommerce_connect.resources._base import chunked
-from bigcommerce_connect.resources.inventory import adjustment_batches
+from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, adjustment_batches
 
 __all__ = ["InventoryPusher"]
 
-_ITEM_INDEX: Final = re.compile(r"items\[(\d+)\]")
-_PRODUCT_BATCH: Final = 10
 _DEFAULT_LOCATION: Final = 1
 
 
@@ -115,19 +113,27 @@ class InventoryPusher:
         return _Push(level, adjustment, product_id, variant_id)
 
     def _send(self, batch: list[_Push]) -> list[ItemResult]:
-        """Send one request; on a refusal, resend without the refused items."""
-        try:
-            self.client.inventory.adjust_absolute([p.adjustment for p in batch], reason=self.reason)
-        except ValidationError as error:
-            refused = _refused(error, len(batch))
-            if not refused or len(refused) == len(batch):
-                return self._fallback(batch, str(error))
-            kept = [p for n, p in enumerate(batch) if n not in refused]
-            results = self._fallback([batch[n] for n in sorted(refused)], str(error))
-            return results + self._send(kept)
-        except BigCommerceError as error:
-            return [_result(p.level, Action.FAILED, error=str(error)) for p in batch]
-        return self._pushed(batch)
+        """Send one request; on a refusal, resend without the refused items.
+
+        Items the store refused (422) may still be written through the catalog; items of a
+        request that failed otherwise fail.
+        """
+        results: list[ItemResult] = []
+        for event in send_batch(self._adjust, [p.adjustment for p in batch]):
+            if isinstance(event, Accepted):
+                results.extend(self._pushed([batch[n] for n in event.indexes]))
+                continue
+            failed = [batch[n] for n in event.reasons]
+            if isinstance(event.error, ValidationError):
+                results.extend(self._fallback(failed, str(event.error)))
+            else:
+                results.extend(
+                    _result(p.level, Action.FAILED, error=str(event.error)) for p in failed
+                )
+        return results
+
+    def _adjust(self, adjustments: list[InventoryAdjustment]) -> AdjustmentResult:
+        return self.client.inventory.adjust_absolute(adjustments, reason=self.reason)
 
     def _pushed(self, batch: list[_Push]) -> list[ItemResult]:
         self.stock.mark_stock_pushed([p.level for p in batch], self.clock.now())
@@ -147,7 +153,7 @@ class InventoryPusher:
         for p in refused:
             if p not in usable:
                 results.append(_result(p.level, Action.FAILED, error=reason))
-        for chunk in chunked(usable, _PRODUCT_BATCH):
+        for chunk in chunked(usable, PRODUCT_BATCH_MAX):
             body: list[Mapping[str, Any]] = [
                 {"id": p.product_id, "inventory_level": p.adjustment.quantity} for p in chunk
             ]
@@ -165,16 +171,6 @@ class InventoryPusher:
                 if p not in done
             )
         return results
-
-
-def _refused(error: ApiError, count: int) -> set[int]:
-    """The indexes of the items a refused adjustment named (``items[n]...``)."""
-    found = set()
-    for key in error.field_errors:
-        match = _ITEM_INDEX.search(key)
-        if match and int(match.group(1)) < count:
-            found.add(int(match.group(1)))
-    return found
 
 
 def _result(

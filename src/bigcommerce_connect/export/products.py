@@ -33,16 +33,12 @@ from typing import Any, Final
 
 import attrs
 
+from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import ApiError, BigCommerceError
-from bigcommerce_connect.export._common import (
-    admin_url,
-    batch_failures,
-    error_failures,
-    fingerprint,
-    without_none,
-)
-from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
+from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.export.batching import write_batches
+from bigcommerce_connect.export.payload import fingerprint, without_none
+from bigcommerce_connect.export.report import Action, ExportReport, ItemResult, admin_url
 from bigcommerce_connect.mapping import (
     AUTOMATIC_UPDATE_PRODUCTS,
     CompiledMapping,
@@ -60,7 +56,7 @@ from bigcommerce_connect.ports import (
     LocalItem,
     SyncStateRepository,
 )
-from bigcommerce_connect.resources._base import chunked
+from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, VARIANT_BATCH_MAX
 
 __all__ = [
     "PRODUCT_EXPORT_STREAM",
@@ -72,17 +68,17 @@ __all__ = [
 PRODUCT_EXPORT_STREAM: Final = "products_export"
 """The sync-state stream whose cursor marks the last fully successful product export."""
 
-_PRODUCT_BATCH: Final = 10
-_VARIANT_BATCH: Final = 50
 _ID_FILTER_MAX: Final = 250
 #: From this many unbound items on, linking may read the catalog by pages instead of per item.
 SKU_INDEX_MIN_ITEMS: Final = 5
 SKU_IN_CHUNK: Final = 50  # SKUs per ``sku:in`` request: keeps the URL short
 # Product fields a variant also has: what a variant-level item can update.
 _VARIANT_FIELDS: Final = frozenset(
-    {"sku", "price", "cost_price", "retail_price", "sale_price", "map_price", "weight",
-     "width", "height", "depth", "upc", "mpn", "gtin", "bin_picking_number"}
-)  # fmt: skip
+    {
+        *("sku", "price", "cost_price", "retail_price", "sale_price", "map_price"),
+        *("weight", "width", "height", "depth", "upc", "mpn", "gtin", "bin_picking_number"),
+    }
+)
 
 
 class DuplicateSkuError(BigCommerceError):
@@ -303,10 +299,11 @@ class ProductExporter:
         batchable = sorted({sku for sku in skus if "," not in sku})
         if len(batchable) < SKU_INDEX_MIN_ITEMS:
             return None
-        body = self.client.request("GET", "v3", "catalog/variants", params={"limit": 1}).data
-        total = _pagination_total(body)
+        total = self.client.variants.count()
+        if total is None:
+            return None
         index_cost = -(-total // 250) + -(-len(batchable) // SKU_IN_CHUNK)
-        if total < 0 or index_cost >= 2 * len(batchable):
+        if index_cost >= 2 * len(batchable):
             return None
         variants: dict[str, list[Variant]] = {}
         for variant in self.client.variants.iter():
@@ -357,12 +354,19 @@ class ProductExporter:
     def _update_products(self, plans: list[_Plan]) -> list[ItemResult]:
         results: list[ItemResult] = []
         existing = self._custom_fields_of([_target(p).product_id for p in plans if p.custom_fields])
-        for chunk in chunked(plans, _PRODUCT_BATCH):
-            sent = [{"id": _target(p).product_id, **p.update} for p in chunk]
-            failures, written = self._send_batch(self.client.products.update_batch, sent)
-            for index, plan in enumerate(chunk):
-                if index in failures:
-                    results.append(self._failed(plan.entry.local_id, plan.sku, failures[index]))
+        batches = write_batches(
+            self.client.products.update_batch,
+            plans,
+            body=lambda p: {"id": _target(p).product_id, **p.update},
+            size=PRODUCT_BATCH_MAX,
+            atomic=True,
+        )
+        for batch in batches:
+            written = _written_by_id(batch.rows)
+            for index, plan in enumerate(batch.items):
+                failure = batch.failures.get(index)
+                if failure is not None:
+                    results.append(self._failed(plan.entry.local_id, plan.sku, failure))
                     continue
                 target = _target(plan)
                 base = written.get(target.product_id, {}).get("base_variant_id", target.variant_id)
@@ -375,39 +379,21 @@ class ProductExporter:
 
     def _update_variants(self, plans: list[_Plan]) -> list[ItemResult]:
         results: list[ItemResult] = []
-        for chunk in chunked(plans, _VARIANT_BATCH):
-            sent = [
-                {
-                    "id": _target(p).variant_id,
-                    **{k: v for k, v in p.update.items() if k in _VARIANT_FIELDS},
-                }
-                for p in chunk
-            ]
-            failures, _ = self._send_batch(self.client.variants.update_batch, sent)
-            for index, plan in enumerate(chunk):
-                if index in failures:
-                    results.append(self._failed(plan.entry.local_id, plan.sku, failures[index]))
+        batches = write_batches(
+            self.client.variants.update_batch,
+            plans,
+            body=_variant_update,
+            size=VARIANT_BATCH_MAX,
+            atomic=True,
+        )
+        for batch in batches:
+            for index, plan in enumerate(batch.items):
+                failure = batch.failures.get(index)
+                if failure is not None:
+                    results.append(self._failed(plan.entry.local_id, plan.sku, failure))
                 else:
                     results.append(self._finish(plan, _target(plan), []))
         return results
-
-    def _send_batch(
-        self, send: Any, sent: list[dict[str, Any]]
-    ) -> tuple[dict[int, str], dict[int, Mapping[str, Any]]]:
-        """Send one batch; the failed items by index, and the written records by id."""
-        try:
-            result = send(sent)
-        except ApiError as error:
-            return error_failures(error, len(sent)), {}
-        except BigCommerceError as error:
-            return {index: str(error) for index in range(len(sent))}, {}
-        failures = batch_failures(result, sent, all_or_nothing=result.status == 422)
-        written = {
-            int(row["id"]): row
-            for row in result.data
-            if isinstance(row, Mapping) and isinstance(row.get("id"), int)
-        }
-        return failures, written
 
     def _custom_fields_of(self, product_ids: list[int]) -> dict[int, list[CustomField]]:
         """The current custom fields of these products, one request per 250 products."""
@@ -462,14 +448,24 @@ class ProductExporter:
         try:
             if not target.is_variant:
                 self.bindings.bind(
-                    Binding(entity="product", external_id=str(target.product_id),
-                            local_id=local_id, synced_at=now, data=data)
-                )  # fmt: skip
+                    Binding(
+                        entity="product",
+                        external_id=str(target.product_id),
+                        local_id=local_id,
+                        synced_at=now,
+                        data=data,
+                    )
+                )
             if target.variant_id is not None:
                 self.bindings.bind(
-                    Binding(entity="variant", external_id=str(target.variant_id),
-                            local_id=local_id, synced_at=now, data=data)
-                )  # fmt: skip
+                    Binding(
+                        entity="variant",
+                        external_id=str(target.variant_id),
+                        local_id=local_id,
+                        synced_at=now,
+                        data=data,
+                    )
+                )
         except BindingConflictError as error:
             return self._failed(local_id, plan.sku, f"cannot bind: {error}")
         return self._result(plan, target, action)
@@ -489,12 +485,15 @@ class ProductExporter:
         return ItemResult(local_id=local_id, sku=sku, action=Action.FAILED, error=error)
 
 
-def _pagination_total(body: Any) -> int:
-    """``meta.pagination.total`` of a v3 list answer, or -1 when it has none."""
-    meta = body.get("meta") if isinstance(body, Mapping) else None
-    pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
-    total = pagination.get("total") if isinstance(pagination, Mapping) else None
-    return total if isinstance(total, int) else -1
+def _variant_update(plan: _Plan) -> dict[str, Any]:
+    """What a variant-level item's update sends: the fields a variant has, by variant id."""
+    fields = {key: value for key, value in plan.update.items() if key in _VARIANT_FIELDS}
+    return {"id": _target(plan).variant_id, **fields}
+
+
+def _written_by_id(rows: list[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+    """The records a batch answer returned, by their id."""
+    return {int(row["id"]): row for row in rows if isinstance(row.get("id"), int)}
 
 
 def _target(plan: _Plan) -> _Target:

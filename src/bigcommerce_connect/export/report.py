@@ -5,11 +5,26 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-__all__ = ["Action", "ContactResult", "ExportReport", "ItemResult", "LevelResult"]
+__all__ = ["Action", "ContactResult", "ExportReport", "ItemResult", "LevelResult", "admin_url"]
+
+# The control panel opens a record at these paths on the store's permanent
+# ``store-{hash}.mybigcommerce.com`` host, which works whatever custom domain the store uses.
+_ADMIN_PATHS: Final = {
+    "product": "manage/products/{id}/edit",
+    "customer": "manage/customers/{id}/edit",
+}
+
+
+def admin_url(store_hash: str | None, kind: str, record_id: int | None) -> str:
+    """The control-panel URL that opens a product or customer in a browser ("" if unknown)."""
+    if not store_hash or record_id is None:
+        return ""
+    path = _ADMIN_PATHS[kind].format(id=int(record_id))
+    return f"https://store-{store_hash}.mybigcommerce.com/{path}"
 
 
 class Action(str, enum.Enum):

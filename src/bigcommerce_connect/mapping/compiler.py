@@ -22,12 +22,18 @@ Value semantics (the rules every closure follows):
 from __future__ import annotations
 
 import copy as _copy
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import attrs
 
 from bigcommerce_connect.mapping.build import build_record
+from bigcommerce_connect.mapping.compiled_rule import (
+    CompiledRule,
+    RuleContext,
+    Run,
+    check_object,
+    join_add,
+)
 from bigcommerce_connect.mapping.definition import (
     TargetSpecs,
     resolve_target,
@@ -35,117 +41,23 @@ from bigcommerce_connect.mapping.definition import (
 )
 from bigcommerce_connect.mapping.errors import MappingValueError
 from bigcommerce_connect.mapping.paths import (
-    LEAF_TYPES,
     MISSING,
     Getter,
     compile_getter,
     parse_path,
 )
+from bigcommerce_connect.mapping.preview import MappingPreview, preview_mapping
 from bigcommerce_connect.mapping.rules import MappingDefinition, Rule
 from bigcommerce_connect.mapping.targets import TargetSchema
 from bigcommerce_connect.mapping.transforms import (
     TRANSFORMS,
     TransformFailure,
     TransformFn,
-    as_text,
-    is_blank,
 )
-
-if TYPE_CHECKING:
-    from bigcommerce_connect.mapping.preview import MappingPreview
 
 __all__ = ["CompiledMapping", "CompiledRule", "compile_mapping", "join_add"]
 
-Run = Callable[[Any, dict[str, Any]], None]
 T = TypeVar("T")
-
-
-def join_add(before: Any, part: Any, separator: str) -> Any:
-    """The value of a target after an *Add* of ``part`` onto ``before``.
-
-    Blank parts (missing, null, empty or whitespace-only text) are skipped on either side:
-
-    * both non-blank → ``"<before><separator><part>"`` (both rendered with
-      :func:`~bigcommerce_connect.mapping.transforms.as_text`, so ``0`` is ``"0"``);
-    * only ``part`` non-blank → ``part`` as text (Add onto nothing is the part alone);
-    * only ``before`` non-blank → ``before`` unchanged;
-    * both blank → ``before`` unchanged, or ``part`` when there was nothing before (a missing
-      ``part`` then leaves the target unset: the result is ``MISSING``).
-
-    Raises:
-        TransformFailure: a part is a list or an object.
-    """
-    if is_blank(part):
-        return part if before is MISSING else before
-    text = part if type(part) is str else as_text(part)
-    if is_blank(before):
-        return text
-    return f"{before if type(before) is str else as_text(before)}{separator}{text}"
-
-
-@attrs.frozen(eq=False)
-class _Context:
-    """What a runtime error needs to name the rule."""
-
-    mapping: str
-    index: tuple[int, ...]
-    label: str | None
-    source: str | None
-
-    def fail(self, problem: str) -> NoReturn:
-        where = f" (source {self.source!r})" if self.source else ""
-        raise MappingValueError(
-            problem + where, mapping=self.mapping, rule_index=self.index, label=self.label
-        ) from None
-
-
-@attrs.frozen(eq=False)
-class CompiledRule:
-    """One rule, compiled. ``run_create``/``run_update`` are the hot-path closures.
-
-    Attributes:
-        index: the rule's position (``(5, 2)`` = child rule 2 of rule 5).
-        rule: the rule definition.
-        getter: reads the source (or returns the constant).
-        chain: the composed transforms, or ``None``.
-        handles_missing: whether the chain runs on a missing source.
-        child_create: the compiled child rules for creates (child rules only).
-        child_update: the compiled child rules for updates (child rules only).
-        context: names the rule in runtime errors.
-    """
-
-    index: tuple[int, ...]
-    rule: Rule
-    getter: Getter
-    chain: TransformFn | None
-    handles_missing: bool
-    child_create: tuple[CompiledRule, ...]
-    child_update: tuple[CompiledRule, ...]
-    context: _Context
-    run_create: Run
-    run_update: Run
-
-    def convert(self, raw: Any) -> Any:
-        """The transformed value for a raw source value (``MISSING`` when the rule is skipped)."""
-        if raw is MISSING and not self.handles_missing:
-            return MISSING
-        if self.chain is None:
-            return raw
-        try:
-            return self.chain(None if raw is MISSING else raw)
-        except TransformFailure as exc:
-            self.context.fail(str(exc))
-
-
-def check_object(value: Any, context: _Context | None, what: str = "element") -> None:
-    """Raise :class:`MappingValueError` when ``value`` is a scalar or list (no fields to read)."""
-    if type(value) is dict:
-        return
-    if value is None or isinstance(value, LEAF_TYPES):
-        problem = f"the {what} is {type(value).__name__}, not an object"
-        if context is None:
-            raise MappingValueError(problem)
-        context.fail(problem)
 
 
 @attrs.frozen(eq=False)
@@ -176,7 +88,7 @@ class CompiledMapping:
             MappingValueError: the source is not an object, or a value cannot be converted.
         """
         if type(source) is not dict:
-            self._check_source(source)
+            self.check_source(source)
         out: dict[str, Any] = {}
         for run in self._create_runs if create else self._update_runs:
             run(source, out)
@@ -205,12 +117,10 @@ class CompiledMapping:
 
     def preview(self, source: Any, *, create: bool = True) -> MappingPreview:
         """Apply without side effects and return a ``MappingPreview`` with the per-rule trace."""
-        # Imported here: preview builds on this module.
-        from bigcommerce_connect.mapping.preview import preview_mapping
-
         return preview_mapping(self, source, create=create)
 
-    def _check_source(self, source: Any) -> None:
+    def check_source(self, source: Any) -> None:
+        """Raise :class:`MappingValueError` unless ``source`` is an object with fields."""
         try:
             check_object(source, None, "source")
         except MappingValueError as exc:
@@ -244,7 +154,7 @@ def _compile_rules(
 
 
 def _compile_rule(mapping: str, rule: Rule, index: tuple[int, ...]) -> CompiledRule:
-    context = _Context(mapping, index, rule.label, rule.source)
+    context = RuleContext(mapping, index, rule.label, rule.source)
     getter = _source_getter(rule)
     fns = [TRANSFORMS[c.name].build(c.args) for c in rule.transforms]
     chain = _compose(fns)
@@ -306,7 +216,7 @@ def _run_for(
     getter: Getter,
     chain: TransformFn | None,
     handles_missing: bool,
-    context: _Context,
+    context: RuleContext,
 ) -> Run:
     if rule.op == "add":
         return _add_run(rule.target, rule.separator, getter, chain, handles_missing, context)
@@ -325,7 +235,7 @@ def _copy_run(target: str, getter: Getter) -> Run:
 
 
 def _transform_run(
-    target: str, getter: Getter, chain: TransformFn, handles_missing: bool, context: _Context
+    target: str, getter: Getter, chain: TransformFn, handles_missing: bool, context: RuleContext
 ) -> Run:
     def run(src: Any, out: dict[str, Any]) -> None:
         value = getter(src)
@@ -347,7 +257,7 @@ def _add_run(
     getter: Getter,
     chain: TransformFn | None,
     handles_missing: bool,
-    context: _Context,
+    context: RuleContext,
 ) -> Run:
     def run(src: Any, out: dict[str, Any]) -> None:
         value = getter(src)
@@ -368,7 +278,7 @@ def _child_run(
     getter: Getter,
     many: bool,
     runs: tuple[Run, ...],
-    context: _Context,
+    context: RuleContext,
 ) -> Run:
 
     def map_item(item: Any) -> dict[str, Any]:

@@ -10,6 +10,8 @@ as positions in the definition's ``rules`` lists.
 
 from __future__ import annotations
 
+from bigcommerce_connect.errors import ConnectError
+
 __all__ = [
     "MalformedPathError",
     "MappingDefinitionError",
@@ -30,7 +32,7 @@ def format_rule_index(index: tuple[int, ...]) -> str:
     return ".".join(str(i) for i in index)
 
 
-class MappingError(Exception):
+class MappingError(ConnectError):
     """Base class of every error the mapping DSL raises.
 
     Attributes:

@@ -8,18 +8,34 @@ result. Child rules carry one nested preview per element.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
-from bigcommerce_connect.mapping.compiler import check_object, join_add
+from bigcommerce_connect.mapping.compiled_rule import CompiledRule, check_object, join_add
 from bigcommerce_connect.mapping.errors import format_rule_index
 from bigcommerce_connect.mapping.paths import MISSING
 from bigcommerce_connect.mapping.rules import RuleKind
 from bigcommerce_connect.mapping.transforms import TransformFailure, as_text, is_blank
 
-if TYPE_CHECKING:
-    from bigcommerce_connect.mapping.compiler import CompiledMapping, CompiledRule
+
+class PreviewedMapping(Protocol):
+    """What a preview reads of a compiled mapping (the compiler's ``CompiledMapping``)."""
+
+    @property
+    def name(self) -> str:
+        """The mapping's name."""
+        ...
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        """The compiled top-level rules, in order."""
+        ...
+
+    def check_source(self, source: Any) -> None:
+        """Raise unless ``source`` is an object with fields."""
+        ...
+
 
 __all__ = ["MappingPreview", "TraceEntry", "preview_mapping"]
 
@@ -106,11 +122,11 @@ class MappingPreview:
 
 
 def preview_mapping(
-    mapping: CompiledMapping, source: Any, *, create: bool = True
+    mapping: PreviewedMapping, source: Any, *, create: bool = True
 ) -> MappingPreview:
     """Apply ``mapping`` to ``source`` with a full trace (see :meth:`CompiledMapping.preview`)."""
     if type(source) is not dict:
-        mapping._check_source(source)
+        mapping.check_source(source)
     values, trace = _trace_rules(mapping.rules, source, create)
     return MappingPreview(mapping.name, create, values, trace)
 

@@ -16,10 +16,12 @@ name           arguments                   effect
                                            surrogate pairs and CR LF stay whole)
 ``decimal``    none                        exact ``Decimal`` from str/int/Decimal; a float goes
                                            through ``Decimal(str(x))``; blank text → null;
-                                           non-numeric, NaN, infinity or bool → error
-``date``       none                        aware ``datetime`` from RFC 2822 or ISO 8601 text (or
-                                           an aware datetime); blank text → null; a date
-                                           without an offset → error
+                                           non-numeric (``1_000``, ``12,50``), NaN, infinity
+                                           or bool → error
+``date``       none                        aware ``datetime`` from RFC 2822 (``-0000`` is UTC)
+                                           or ISO 8601 text, Unix seconds (an int) or an
+                                           aware datetime; blank text → null; a date without
+                                           an offset → error
 ``lookup``     ``table`` [, ``default``]   ``table[key]`` where the key is the value as text;
                                            an unknown key gives ``default`` when given, else
                                            the value unchanged
@@ -30,6 +32,9 @@ name           arguments                   effect
                                            integer text; blank text → null
 =============  ==========================  ====================================================
 
+``decimal``, ``int`` and ``date`` follow the one codec, :mod:`bigcommerce_connect.values`, so a
+mapping reads dates and amounts exactly as the models do.
+
 Text transforms (``strip``, ``upper``, ``lower``, ``truncate``) accept numbers and dates and
 convert them with :func:`as_text`; a list or object is an error. Transforms raise
 :class:`TransformFailure`, which the compiled rule turns into a
@@ -38,18 +43,17 @@ convert them with :func:`as_text`; a list or object is an error. Transforms rais
 
 from __future__ import annotations
 
-import math
-import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
+from bigcommerce_connect.errors import ConnectError
 from bigcommerce_connect.mapping.paths import MISSING
+from bigcommerce_connect.values import ValueFormatError, parse_datetime, parse_money
 
 __all__ = [
     "TRANSFORMS",
@@ -64,7 +68,7 @@ __all__ = [
 TransformFn = Callable[[Any], Any]
 
 
-class TransformFailure(ValueError):
+class TransformFailure(ConnectError, ValueError):
     """A transform could not convert its value; the compiled rule adds mapping and rule context."""
 
 
@@ -201,29 +205,21 @@ def _build_truncate(args: tuple[Any, ...]) -> TransformFn:
 
 
 def to_decimal(value: Any) -> Decimal | None:
-    """The exact ``Decimal`` for a money-like value (see the module table)."""
-    if type(value) is str:
-        # Fast path: Decimal() itself accepts surrounding whitespace.
-        try:
-            result = Decimal(value)
-        except InvalidOperation:
-            if not value.strip():
-                return None
-            raise TransformFailure(f"not a decimal number: {value!r}") from None
-    elif value is None:
+    """The exact ``Decimal`` for a money-like value (see the module table); blank text is null.
+
+    The rule is the codec's (:func:`bigcommerce_connect.values.parse_money`): ``"1_000"`` and
+    ``"1,50"`` are not numbers, a float goes through its shortest repr.
+    """
+    if value is None or (type(value) is str and not value.strip()):
         return None
-    elif isinstance(value, bool):
-        raise TransformFailure(f"not a decimal number: {value!r}")
-    elif isinstance(value, (int, Decimal)):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        # Through str so 0.1 stays 0.1 instead of its binary expansion.
-        result = Decimal(str(value)) if math.isfinite(value) else Decimal("NaN")
-    else:
-        raise TransformFailure(f"not a decimal number: {type(value).__name__}")
-    if not result.is_finite():
-        raise TransformFailure(f"not a finite number: {value!r}")
-    return result
+    try:
+        return parse_money(value)
+    except ValueFormatError as error:
+        raise TransformFailure(str(error)) from None
+
+
+# An integer with more digits than int() takes from text would take minutes to build.
+_MAX_INT_DIGITS: Final = 4300
 
 
 def to_int(value: Any) -> int | None:
@@ -237,88 +233,26 @@ def to_int(value: Any) -> int | None:
     number = to_decimal(value)
     if number is None:
         return None
-    if number != number.to_integral_value():
+    if number != number.to_integral_value() or number.adjusted() >= _MAX_INT_DIGITS:
         raise TransformFailure(f"not an integer: {value!r}")
     return int(number)
 
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS: Final = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-# The shape BigCommerce v2 always sends: "Tue, 05 Mar 2019 21:40:11 +0000".
-_RFC2822_RE: Final = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+"
-    r"(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-])(\d{2})(\d{2})"
-)
-_ZONES: dict[str, timezone] = {}
-
-
-def _zone(sign: str, hours: str, minutes: str) -> timezone:
-    key = sign + hours + minutes
-    zone = _ZONES.get(key)
-    if zone is None:
-        delta = timedelta(hours=int(hours), minutes=int(minutes))
-        zone = timezone.utc if not delta else timezone(-delta if sign == "-" else delta)
-        if len(_ZONES) < 512:  # bounded: offsets are few in practice
-            _ZONES[key] = zone
-    return zone
-
-
-def _parse_rfc2822(text: str) -> datetime:
-    match = _RFC2822_RE.fullmatch(text)
-    if match is not None and match.group(2).lower() in _MONTHS:
-        day, mon, year, hh, mm, ss, sign, zh, zm = match.groups()
-        if sign == "-" and zh == "00" and zm == "00":
-            # RFC 2822: "-0000" means "offset unknown", i.e. a naive time.
-            raise TransformFailure(f"date has no time zone: {text!r}")
-        return datetime(
-            int(year),
-            _MONTHS[mon.lower()],
-            int(day),
-            int(hh),
-            int(mm),
-            int(ss or 0),
-            tzinfo=_zone(sign, zh, zm),
-        )
-    parsed = parsedate_to_datetime(text)  # the rare shapes (named zones, no weekday...)
-    if parsed.tzinfo is None:
-        raise TransformFailure(f"date has no time zone: {text!r}")
-    return parsed
-
-
-def _parse_iso(text: str) -> datetime:
-    # Python 3.10's fromisoformat does not take "Z".
-    parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    if parsed.tzinfo is None:
-        raise TransformFailure(f"date has no time zone: {text!r}")
-    return parsed
-
 
 def to_datetime(value: Any) -> datetime | None:
-    """An aware ``datetime`` from RFC 2822 or ISO 8601 text (see the module table)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise TransformFailure(f"date has no time zone: {value!r}")
-        return value
-    if type(value) is not str:
-        raise TransformFailure(f"not a date: {type(value).__name__}")
-    text = value.strip()
-    if not text:
+    """An aware ``datetime`` from a wire timestamp (see the module table); blank text is null.
+
+    The rule is the codec's (:func:`bigcommerce_connect.values.parse_datetime`): RFC 2822
+    (``-0000`` is UTC), ISO 8601 with an offset, Unix seconds as an int, or an aware datetime.
+    """
+    if value is None or (type(value) is str and not value.strip()):
         return None
     try:
-        # ISO 8601 starts with a 4-digit year; RFC 2822 with a weekday or a 1–2 digit day.
-        return _parse_iso(text) if text[:4].isdigit() else _parse_rfc2822(text)
-    except TransformFailure:
-        raise
-    except (ValueError, TypeError, IndexError, OverflowError):
-        raise TransformFailure(f"not an RFC 2822 or ISO 8601 date: {value!r}") from None
+        return parse_datetime(value)
+    except ValueFormatError as error:
+        raise TransformFailure(str(error)) from None
 
 
 # --- tables and defaults ---------------------------------------------------------------------

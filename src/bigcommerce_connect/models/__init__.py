@@ -10,8 +10,9 @@ same path (``billing_address.email``) from a raw dict or from a model. Build mod
 * Absent or null fields are None (lists and dicts: empty); only ``id`` is required.
 * Bad data raises :class:`ModelError` (a ``ValueError``) naming the field path.
 * Writes: :func:`to_wire` sends only the fields asked for, never ``extra``. v2 money goes out
-  as 4-decimal strings; v3 money as JSON numbers (int, or a float whose repr is exactly the
-  decimal: more than 15 significant digits raise instead of rounding).
+  as 4-decimal strings (more places raise instead of rounding); v3 money as the Decimal,
+  which the client writes as a JSON number digit for digit. The rules for dates and money
+  are :mod:`bigcommerce_connect.values` (the one codec).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ Rules every model follows (see the package docstring for the full list):
 
 * **Dates** become timezone-aware :class:`~datetime.datetime` (:func:`parse_datetime`).
 * **Money** becomes :class:`~decimal.Decimal`, never float (:func:`parse_money`).
+  Both follow the one codec, :mod:`bigcommerce_connect.values`.
 * **Unknown wire keys are kept** in each model's ``extra`` dict and written back by
   :func:`unstructure`, so a field BigCommerce adds tomorrow is not lost on a round trip.
 * **Lenient nulls**: a ``null`` (or an absent key) in a field that has a default gives the
@@ -20,13 +21,16 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
+
+from bigcommerce_connect import values
+from bigcommerce_connect.errors import ConnectError
+from bigcommerce_connect.values import ValueFormatError, WireVersion, register_value_hooks
 
 __all__ = [
     "ModelError",
@@ -54,7 +58,7 @@ T = TypeVar("T")
 _ECHO_LIMIT = 40
 
 
-class ModelError(ValueError):
+class ModelError(ConnectError, ValueError):
     """Wire data could not be turned into a model (or a value could not be parsed).
 
     ``model`` is the outermost model's class name, ``path`` the field path inside it
@@ -89,88 +93,25 @@ def _echo(value: object) -> str:
     return text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 3] + "..."
 
 
-# --------------------------------------------------------------------------- dates
-
-_ISO_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE
-)
-# Unix timestamps beyond year 9999 cannot be datetimes; reject them as data errors.
-_MAX_UNIX = 253_402_300_799
+# --------------------------------------------------------------------------- dates and money
+# The rules live in the one codec, bigcommerce_connect.values; these names keep raising
+# ModelError, so code that catches it for bad wire data keeps working.
 
 
 def parse_datetime(value: object) -> datetime:
     """Parse a BigCommerce timestamp into a timezone-aware datetime.
 
-    Accepts v2 RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``), v3 ISO 8601
-    (``"2018-09-05T20:42:07+00:00"``, ``"2019-02-19T18:34:16Z"``, fractional seconds allowed)
-    and Unix seconds as an int (webhooks). An aware datetime passes through.
-
-    Naive input: RFC 2822 ``-0000`` ("UTC, local zone unknown") is taken as UTC; an ISO string
+    Accepts v2 RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``; ``-0000`` is UTC), v3 ISO
+    8601 (``"2018-09-05T20:42:07+00:00"``, ``"2019-02-19T18:34:16Z"``, fractional seconds
+    allowed) and Unix seconds as an int (webhooks). An aware datetime passes through. Text
     without an offset and a naive datetime are errors, because guessing the zone silently
-    shifts sync cursors. Raises :class:`ModelError` for anything else.
+    shifts sync cursors. Raises :class:`ModelError` (rules:
+    :func:`bigcommerce_connect.values.parse_datetime`).
     """
-    if isinstance(value, datetime):
-        return _require_aware(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _from_unix(value)
-    if not isinstance(value, str):
-        raise ModelError(f"expected a timestamp string or Unix seconds, got {_kind(value)}")
-    text = value.strip()
-    if not text:
-        raise ModelError("empty timestamp")
-    if text[0].isdigit() and _ISO_RE.match(text):
-        return _from_iso(text)
-    return _from_rfc2822(text)
-
-
-def _from_unix(value: int) -> datetime:
-    if not 0 <= value <= _MAX_UNIX:
-        raise ModelError(f"Unix timestamp out of range: {_echo(value)}")
-    return datetime.fromtimestamp(value, tz=timezone.utc)
-
-
-def _from_iso(text: str) -> datetime:
-    normalised = text[:-1] + "+00:00" if text[-1] in "Zz" else text
-    # Python 3.10's fromisoformat wants "+HH:MM" and exactly 3 or 6 fraction digits.
-    normalised = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", normalised)
-    normalised = _trim_fraction(normalised)
     try:
-        parsed = datetime.fromisoformat(normalised)
-    except ValueError:
-        raise ModelError(f"not an ISO 8601 timestamp: {_echo(text)}") from None
-    if parsed.tzinfo is None:
-        raise ModelError(f"ISO 8601 timestamp has no UTC offset: {_echo(text)}")
-    return parsed
-
-
-def _trim_fraction(text: str) -> str:
-    # Pad or cut the fraction to 6 digits (microseconds); nanoseconds are not kept.
-    match = re.search(r"\.(\d+)", text)
-    if match is None:
-        return text
-    digits = (match.group(1) + "000000")[:6]
-    return text[: match.start(1)] + digits + text[match.end(1) :]
-
-
-def _from_rfc2822(text: str) -> datetime:
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        parsed = None
-    if parsed is None:
-        raise ModelError(f"not an RFC 2822 or ISO 8601 timestamp: {_echo(text)}")
-    if parsed.tzinfo is None:
-        # RFC 2822 §3.3: "-0000" means the time is UTC but the sender's zone is unknown.
-        if re.search(r"-0000\s*$", text):
-            return parsed.replace(tzinfo=timezone.utc)
-        raise ModelError(f"RFC 2822 timestamp has no UTC offset: {_echo(text)}")
-    return parsed
-
-
-def _require_aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ModelError("naive datetime: attach a time zone (naive times are ambiguous)")
-    return value
+        return values.parse_datetime(value)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 def format_rfc2822(value: datetime) -> str:
@@ -179,8 +120,10 @@ def format_rfc2822(value: datetime) -> str:
     The time is converted to UTC first (``+0000``) so cursors compare consistently. Naive
     datetimes raise :class:`ModelError`. Percent-encoding is the transport's job.
     """
-    aware = _require_aware(value).astimezone(timezone.utc)
-    return format_datetime(aware.replace(microsecond=0))
+    try:
+        return values.format_rfc2822(value)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 def format_iso8601(value: datetime) -> str:
@@ -189,48 +132,24 @@ def format_iso8601(value: datetime) -> str:
     Sub-second parts are dropped: BigCommerce filters work at second resolution. Naive
     datetimes raise :class:`ModelError`.
     """
-    aware = _require_aware(value).astimezone(timezone.utc)
-    return aware.replace(microsecond=0).isoformat()
-
-
-# --------------------------------------------------------------------------- money
+    try:
+        return values.format_iso8601(value)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 def parse_money(value: object) -> Decimal:
     """Parse a money (or other decimal) amount exactly.
 
-    Accepts strings (``"62.6793"``, ``"0"``, ``"-1.50"``), ints and floats (through ``str``,
-    so ``12.345`` gives ``Decimal("12.345")``, never the binary expansion) and Decimals.
-    Booleans, NaN, infinities and anything else raise :class:`ModelError`.
+    Accepts strings (``"62.6793"``, ``"0"``, ``"-1.50"``), ints and floats (through their
+    shortest repr, so ``12.345`` gives ``Decimal("12.345")``, never the binary expansion) and
+    Decimals. Booleans, NaN, infinities, ``"1_000"`` and anything else raise
+    :class:`ModelError` (rules: :func:`bigcommerce_connect.values.parse_money`).
     """
-    if isinstance(value, bool):
-        raise ModelError("expected an amount, got a boolean")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ModelError(f"amount is not finite: {_echo(value)}")
-        result = Decimal(str(value))
-    elif isinstance(value, str):
-        result = _decimal_from_text(value)
-    else:
-        raise ModelError(f"expected an amount, got {_kind(value)}")
-    if not result.is_finite():
-        raise ModelError(f"amount is not finite: {_echo(value)}")
-    return result
-
-
-def _decimal_from_text(text: str) -> Decimal:
-    stripped = text.strip()
-    # Decimal() also takes "1_000" and "  nan "; money on the wire is plain digits only.
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", stripped):
-        raise ModelError(f"not an amount: {_echo(text)}")
     try:
-        return Decimal(stripped)
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid text
-        raise ModelError(f"not an amount: {_echo(text)}") from None
+        return values.parse_money(value)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 # --------------------------------------------------------------------------- scalars
@@ -297,11 +216,10 @@ def _scalar(parse: Callable[[object], Any]) -> Callable[[object, object], Any]:
 converter.register_structure_hook(str, _scalar(parse_str))
 converter.register_structure_hook(int, _scalar(parse_int))
 converter.register_structure_hook(bool, _scalar(parse_bool))
-converter.register_structure_hook(Decimal, _scalar(parse_money))
-converter.register_structure_hook(datetime, _scalar(parse_datetime))
-# Canonical unstructured forms: exact decimal text and ISO 8601 (both parse back unchanged).
-converter.register_unstructure_hook(Decimal, str)
-converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
+# Dates and money: the codec's rules. Unstructured forms are exact decimal text and ISO 8601
+# with the offset kept (both parse back unchanged); a bad value raises ValueFormatError,
+# which _structure_value turns into a ModelError naming the field.
+register_value_hooks(converter)
 
 
 def _is_list(type_: Any) -> bool:
@@ -354,7 +272,10 @@ converter.register_structure_hook_factory(_is_dict, _structure_dict)
 def _structure_value(value: object, type_: Any) -> Any:
     if type_ is Any:
         return value
-    return converter.structure(value, type_)
+    try:
+        return converter.structure(value, type_)
+    except ValueFormatError as error:  # a date or an amount (the codec's hooks)
+        raise ModelError(str(error)) from None
 
 
 # --------------------------------------------------------------------------- models
@@ -509,6 +430,8 @@ def structure(data: object, cls: type[T]) -> T:
     """Turn parsed JSON into ``cls``; raise :class:`ModelError` naming the bad field."""
     try:
         return converter.structure(data, cls)
+    except ValueFormatError as error:  # a bare date or amount (``structure(x, Decimal)``)
+        raise ModelError(str(error), model=_type_name(cls)) from None
     except ModelError as error:
         if error.model is None:
             # A top-level list (``list[Order]``): name the requested type in the path.
@@ -539,38 +462,27 @@ def unstructure(obj: object) -> Any:
 
 # --------------------------------------------------------------------------- writes
 
-WireVersion = typing.Literal["v2", "v3"]
 
-# A decimal with at most 15 significant digits survives float(): repr() gives the same digits
-# back, so json.dumps writes exactly the decimal text. Beyond that we refuse rather than round.
-_FLOAT_SAFE_DIGITS = 15
+def money_to_wire(value: Decimal, version: WireVersion) -> str | Decimal:
+    """One amount in the form a write expects, exactly.
 
-
-def money_to_wire(value: Decimal, version: WireVersion) -> str | int | float:
-    """One amount in the form a write expects.
-
-    v2: a 4-decimal string (``"12.3450"``), the form v2 itself sends. v3: a JSON number; an
-    int when integral, else a float whose ``repr`` is exactly the decimal (checked: more than
-    15 significant digits raise :class:`ModelError` instead of rounding silently).
+    v2: a 4-decimal string (``"12.3450"``), the form v2 itself sends; more non-zero places
+    raise :class:`ModelError` instead of rounding silently. v3: the Decimal itself, which the
+    client's encoder writes as a JSON number digit for digit (never through float). Rules:
+    :func:`bigcommerce_connect.values.format_money`.
     """
-    if not value.is_finite():
-        raise ModelError(f"amount is not finite: {_echo(value)}")
-    if version == "v2":
-        return f"{value:.4f}"
-    if value == value.to_integral_value():
-        return int(value)
-    number = float(value)
-    if (
-        len(value.normalize().as_tuple().digits) > _FLOAT_SAFE_DIGITS
-        or Decimal(repr(number)) != value
-    ):
-        raise ModelError(f"amount cannot be sent exactly as a JSON number: {_echo(value)}")
-    return number
+    try:
+        return values.format_money(value, version)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 def datetime_to_wire(value: datetime, version: WireVersion) -> str:
     """A timestamp for a write: RFC 2822 on v2, ISO 8601 on v3 (both UTC; naive rejected)."""
-    return format_rfc2822(value) if version == "v2" else format_iso8601(value)
+    try:
+        return values.format_datetime(value, version)
+    except ValueFormatError as error:
+        raise ModelError(str(error)) from None
 
 
 def to_wire(

@@ -8,9 +8,9 @@ from typing import Any, Final
 
 from bigcommerce_connect.batch import BatchResult
 from bigcommerce_connect.models import Customer, CustomerGroup, structure
-from bigcommerce_connect.resources._base import Resource, without_none
+from bigcommerce_connect.resources._base import Resource, WirePage, query_params
 
-__all__ = ["CustomerGroupsResource", "CustomersResource"]
+__all__ = ["CUSTOMER_BATCH_MAX", "CustomerGroupsResource", "CustomersResource"]
 
 CUSTOMER_BATCH_MAX: Final = 10
 
@@ -19,10 +19,34 @@ def _joined(values: Iterable[object] | None) -> list[object] | None:
     return None if values is None else list(values)
 
 
+def _list_params(
+    *,
+    id_in: Iterable[int] | None = None,
+    email_in: Iterable[str] | None = None,
+    date_modified_min: datetime | None = None,
+    date_modified_max: datetime | None = None,
+    customer_group_id_in: Iterable[int] | None = None,
+    include: Iterable[str] = ("addresses",),
+    sort: str | None = None,
+) -> dict[str, Any]:
+    """The customer list's filters as query parameters (unset ones left out)."""
+    return query_params(
+        {
+            "id:in": _joined(id_in),
+            "email:in": _joined(email_in),
+            "date_modified:min": date_modified_min,
+            "date_modified:max": date_modified_max,
+            "customer_group_id:in": _joined(customer_group_id_in),
+            "include": ",".join(include) or None,
+            "sort": sort,
+        }
+    )
+
+
 class CustomersResource(Resource):
     """``/v3/customers``: filtered lists and batch create/update of at most 10."""
 
-    def pages(
+    def wire_pages(
         self,
         *,
         id_in: Iterable[int] | None = None,
@@ -33,24 +57,39 @@ class CustomersResource(Resource):
         include: Iterable[str] = ("addresses",),
         sort: str | None = None,
         limit: int = 250,
-    ) -> Iterator[list[Customer]]:
-        """Lazily yield pages of customers matching the filters."""
-        params = without_none(
-            {
-                "id:in": _joined(id_in),
-                "email:in": _joined(email_in),
-                "date_modified:min": date_modified_min,
-                "date_modified:max": date_modified_max,
-                "customer_group_id:in": _joined(customer_group_id_in),
-                "include": ",".join(include) or None,
-                "sort": sort,
-            }
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Lazily yield pages of customers as the API sent them (plain dicts), each once.
+
+        For a caller that types each customer itself (and sets aside one it cannot read).
+        """
+        params = _list_params(
+            id_in=id_in,
+            email_in=email_in,
+            date_modified_min=date_modified_min,
+            date_modified_max=date_modified_max,
+            customer_group_id_in=customer_group_id_in,
+            include=include,
+            sort=sort,
         )
-        for page in self._client.pages_v3("customers", params, limit=limit):
+        yield from self._requester.pages_v3("customers", params, limit=limit)
+
+    def wire_page(self, *, page: int, limit: int = 250, **filters: Any) -> WirePage:
+        """One page of customers as the API sent it, with the pagination it claims.
+
+        Filters as :meth:`wire_pages`. For a caller that pages by itself: the customer import
+        walks a ``date_modified`` keyset and checks that every page makes progress.
+        """
+        params = {**_list_params(**filters), "page": page, "limit": limit}
+        answer = self._requester.request("GET", "v3", "customers", params=params, expect="v3_list")
+        return WirePage.from_body(answer.data)
+
+    def pages(self, **filters: Any) -> Iterator[list[Customer]]:
+        """Lazily yield pages of typed customers (filters as :meth:`wire_pages`)."""
+        for page in self.wire_pages(**filters):
             yield [structure(item, Customer) for item in page]
 
     def iter(self, **filters: Any) -> Iterator[Customer]:
-        """Lazily yield every customer matching the filters of :meth:`pages`."""
+        """Lazily yield every customer matching the filters of :meth:`wire_pages`."""
         for page in self.pages(**filters):
             yield from page
 
@@ -60,7 +99,7 @@ class CustomersResource(Resource):
 
     def create(self, customers: list[Mapping[str, Any]]) -> BatchResult:
         """Create up to 10 customers in one request; failures come back per item."""
-        return self._client.batch(
+        return self._requester.batch(
             "POST", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX
         )
 
@@ -68,7 +107,9 @@ class CustomersResource(Resource):
         """Update up to 10 customers (each with its ``id``) in one request."""
         if any("id" not in customer for customer in customers):
             raise ValueError("every customer in an update needs its id")
-        return self._client.batch("PUT", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX)
+        return self._requester.batch(
+            "PUT", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX
+        )
 
 
 class CustomerGroupsResource(Resource):
@@ -76,29 +117,29 @@ class CustomerGroupsResource(Resource):
 
     def iter(self, *, name: str | None = None) -> Iterator[CustomerGroup]:
         """Every customer group, optionally only the one named ``name``."""
-        for item in self._client.iter_v2("customer_groups", without_none({"name": name})):
+        for item in self._requester.iter_v2("customer_groups", query_params({"name": name})):
             yield structure(item, CustomerGroup)
 
     def get(self, group_id: int) -> CustomerGroup:
         """One customer group."""
-        data = self._client.request("GET", "v2", f"customer_groups/{int(group_id)}").data
+        data = self._requester.request("GET", "v2", f"customer_groups/{int(group_id)}").data
         return structure(data, CustomerGroup)
 
     def create(self, name: str, **fields: Any) -> CustomerGroup:
         """Create a group; ``fields`` may add ``is_default``, ``category_access`` ..."""
         body = {"name": name, **fields}
         return structure(
-            self._client.request("POST", "v2", "customer_groups", body=body).data, CustomerGroup
+            self._requester.request("POST", "v2", "customer_groups", body=body).data, CustomerGroup
         )
 
     def update(self, group_id: int, **fields: Any) -> CustomerGroup:
         """Update a group. Note: ``discount_rules`` given here replace the whole set."""
-        data = self._client.request(
+        data = self._requester.request(
             "PUT", "v2", f"customer_groups/{int(group_id)}", body=fields
         ).data
         return structure(data, CustomerGroup)
 
     def count(self) -> int:
         """How many groups the store has."""
-        data = self._client.request("GET", "v2", "customer_groups/count").data
+        data = self._requester.request("GET", "v2", "customer_groups/count").data
         return int(data["count"]) if isinstance(data, Mapping) else 0

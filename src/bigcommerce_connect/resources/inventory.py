@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
+from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.models import (
     MAX_ADJUSTMENT_ITEMS,
     AdjustmentResult,
@@ -12,7 +13,7 @@ from bigcommerce_connect.models import (
     adjustment_body,
     structure,
 )
-from bigcommerce_connect.resources._base import Resource, chunked
+from bigcommerce_connect.resources._base import Resource
 
 __all__ = ["InventoryResource", "adjustment_batches"]
 
@@ -34,5 +35,7 @@ class InventoryResource(Resource):
     ) -> AdjustmentResult:
         """Set absolute stock for up to 2,000 items in one request."""
         body = adjustment_body(items, absolute=True, reason=reason)
-        data = self._client.request("PUT", "v3", "inventory/adjustments/absolute", body=body).data
+        data = self._requester.request(
+            "PUT", "v3", "inventory/adjustments/absolute", body=body
+        ).data
         return structure(data or {}, AdjustmentResult)

@@ -16,7 +16,7 @@ from bigcommerce_connect.models import (
     ShippingAddress,
     structure,
 )
-from bigcommerce_connect.resources._base import Resource, without_none
+from bigcommerce_connect.resources._base import Resource, query_params
 from bigcommerce_connect.status import StatusLabels
 
 __all__ = ["OrderStatusesResource", "OrdersResource"]
@@ -45,7 +45,7 @@ def _list_params(
     embed_lines: bool,
 ) -> dict[str, Any]:
     """The order list's filters as query parameters (unset ones left out)."""
-    params: dict[str, Any] = without_none(
+    params: dict[str, Any] = query_params(
         {
             "status_id": status_id,
             "min_date_modified": min_date_modified,
@@ -93,7 +93,7 @@ class OrdersResource(Resource):
             embed_lines,
         )
         params["sort"] = _check_sort(sort)
-        yield from self._client.pages_v2("orders", params, limit=limit)
+        yield from self._requester.pages_v2("orders", params, limit=limit)
 
     def wire_pages_keyset(
         self,
@@ -123,7 +123,7 @@ class OrdersResource(Resource):
             customer_id,
             embed_lines,
         )
-        yield from self._client.pages_v2_keyset("orders", params, key="min_id", limit=limit)
+        yield from self._requester.pages_v2_keyset("orders", params, key="min_id", limit=limit)
 
     def pages(self, **filters: Any) -> Iterator[list[Order]]:
         """Lazily yield pages of typed orders (filters as :meth:`wire_pages`)."""
@@ -139,29 +139,29 @@ class OrdersResource(Resource):
         """One order, with its line items and shipping addresses unless ``embed_lines`` is off."""
         params = EMBED_LINES if embed_lines else None
         path = f"orders/{int(order_id)}"
-        data = self._client.request("GET", "v2", path, params=params, expect="object").data
+        data = self._requester.request("GET", "v2", path, params=params, expect="object").data
         return Order.from_wire(data)
 
     def set_status(self, order_id: int, status_id: int) -> Order:
         """Move an order to ``status_id``, sending exactly ``{"status_id": N}`` and nothing else."""
         body = {"status_id": int(status_id)}
         path = f"orders/{int(order_id)}"
-        data = self._client.request("PUT", "v2", path, body=body, expect="object").data
+        data = self._requester.request("PUT", "v2", path, body=body, expect="object").data
         return Order.from_wire(data)
 
     def count(self) -> OrderCounts:
         """Order counts per status (the "To Fulfill / To Ship" dashboard)."""
-        data = self._client.request("GET", "v2", "orders/count", expect="object").data
+        data = self._requester.request("GET", "v2", "orders/count", expect="object").data
         return structure(data, OrderCounts)
 
     def products(self, order_id: int) -> Iterator[OrderProduct]:
         """Every line item of an order, all pages (the API pages them 50 at a time by default)."""
-        for item in self._client.iter_v2(f"orders/{int(order_id)}/products"):
+        for item in self._requester.iter_v2(f"orders/{int(order_id)}/products"):
             yield structure(item, OrderProduct)
 
     def shipping_addresses(self, order_id: int) -> Iterator[ShippingAddress]:
         """Every shipping address of an order, all pages."""
-        for item in self._client.iter_v2(f"orders/{int(order_id)}/shipping_addresses"):
+        for item in self._requester.iter_v2(f"orders/{int(order_id)}/shipping_addresses"):
             yield structure(item, ShippingAddress)
 
     def with_lines(self, order: Order) -> Order:
@@ -181,7 +181,7 @@ class OrderStatusesResource(Resource):
 
     def get_all(self) -> list[OrderStatusInfo]:
         """Every status with its system and custom labels."""
-        data = self._client.request("GET", "v2", "order_statuses", expect="v2_list").data
+        data = self._requester.request("GET", "v2", "order_statuses", expect="v2_list").data
         return [structure(item, OrderStatusInfo) for item in data]
 
     def labels(self) -> StatusLabels:

@@ -16,12 +16,12 @@ class WebhooksResource(Resource):
 
     def iter(self) -> Iterator[Webhook]:
         """Every webhook of this API account."""
-        for item in self._client.iter_v3("hooks"):
+        for item in self._requester.iter_v3("hooks"):
             yield structure(item, Webhook)
 
     def get(self, hook_id: int) -> Webhook:
         """One webhook."""
-        data = self._client.request("GET", "v3", f"hooks/{int(hook_id)}").data
+        data = self._requester.request("GET", "v3", f"hooks/{int(hook_id)}").data
         return structure(v3_data(data, "v3/hooks"), Webhook)
 
     def create(
@@ -36,10 +36,10 @@ class WebhooksResource(Resource):
         body: dict[str, Any] = {"scope": scope, "destination": destination, "is_active": is_active}
         if headers:
             body["headers"] = dict(headers)
-        data = self._client.request("POST", "v3", "hooks", body=body).data
+        data = self._requester.request("POST", "v3", "hooks", body=body).data
         return structure(v3_data(data, "v3/hooks"), Webhook)
 
     def update(self, hook_id: int, **fields: Any) -> Webhook:
         """Change a webhook, e.g. ``is_active=True`` to reactivate one the store switched off."""
-        data = self._client.request("PUT", "v3", f"hooks/{int(hook_id)}", body=fields).data
+        data = self._requester.request("PUT", "v3", f"hooks/{int(hook_id)}", body=fields).data
         return structure(v3_data(data, "v3/hooks"), Webhook)

@@ -43,13 +43,8 @@ from bigcommerce_connect.sandbox.knobs import (
     Knobs,
     Quota,
 )
-from bigcommerce_connect.sandbox.server import (
-    RequestLog,
-    RequestRecord,
-    Sandbox,
-    SandboxConfig,
-    run_sandbox,
-)
+from bigcommerce_connect.sandbox.request_log import RequestLog, RequestRecord
+from bigcommerce_connect.sandbox.server import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sandbox.store import DeliveryRecord, SandboxStore
 
 __all__ = [

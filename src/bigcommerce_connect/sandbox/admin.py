@@ -17,16 +17,31 @@ The endpoint takes the same ``X-Auth-Token`` as the API, and is never rate limit
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from bigcommerce_connect.sandbox.error_bodies import error_v3
 from bigcommerce_connect.sandbox.knobs import DriftConfig, Knobs, Quota, parse_fault_kinds
+from bigcommerce_connect.sandbox.request_log import RequestLog
 
 ADMIN_PREFIX = "/_sandbox/"
 KNOB_FIELDS = frozenset(
-    {"quota", "latency_ms", "fault_rate", "fault_kinds", "rate_limit_headers", "timeout_seconds",
-     "drift", "fail_next", "max_page_size", "retry_after", "trickle_seconds",
-     "huge_body_bytes", "deep_json_depth"}
-)  # fmt: skip
+    {
+        "quota",
+        "latency_ms",
+        "fault_rate",
+        "fault_kinds",
+        "rate_limit_headers",
+        "timeout_seconds",
+        "drift",
+        "fail_next",
+        "max_page_size",
+        "retry_after",
+        "trickle_seconds",
+        "huge_body_bytes",
+        "deep_json_depth",
+    }
+)
 #: Upper bounds that keep a control request from wedging the sandbox itself.
 MAX_TRICKLE_SECONDS = 60.0
 MAX_DEEP_JSON_DEPTH = 1_000_000
@@ -34,6 +49,22 @@ MAX_DEEP_JSON_DEPTH = 1_000_000
 
 class AdminError(ValueError):
     """A bad control request (answered with 400)."""
+
+
+def answer(
+    knobs: Knobs, requests: RequestLog, method: str, name: str, body: bytes
+) -> tuple[int, Any]:
+    """Serve ``/_sandbox/{name}`` (the caller checked the token): the status and JSON body."""
+    if name == "requests" and method == "GET":
+        return 200, [[r.method, r.path, r.status] for r in requests.records()]
+    if name != "knobs" or method not in ("GET", "PUT"):
+        return 404, error_v3(404, "Not found")
+    if method == "PUT":
+        try:
+            apply(knobs, json.loads(body or b"null"))
+        except (ValueError, AdminError) as exc:
+            return 400, error_v3(400, str(exc))
+    return 200, describe(knobs)
 
 
 def describe(knobs: Knobs) -> dict[str, Any]:

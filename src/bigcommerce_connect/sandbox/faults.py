@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode
 
-from bigcommerce_connect.sandbox.wire import dumps
+from bigcommerce_connect.sandbox.formats import dumps
 
 #: Kinds that rewrite a list answer after the store acted.
 PAGING_KINDS: Final = frozenset({"short_page", "repeat_page", "shuffled_repeat"})

@@ -122,6 +122,15 @@ class RateDecision:
     window_ms: int
     reset_ms: int
 
+    def headers(self) -> dict[str, str]:
+        """The ``X-Rate-Limit-*`` headers that tell a client where it stands."""
+        return {
+            "X-Rate-Limit-Time-Window-Ms": str(self.window_ms),
+            "X-Rate-Limit-Time-Reset-Ms": str(self.reset_ms),
+            "X-Rate-Limit-Requests-Quota": str(self.quota),
+            "X-Rate-Limit-Requests-Left": str(self.left),
+        }
+
 
 @attrs.define
 class _ScheduledFault:

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 import attrs
 
+from bigcommerce_connect.sandbox.error_bodies import error_v2, error_v3
 from bigcommerce_connect.sandbox.knobs import Knobs
 from bigcommerce_connect.sandbox.store import SandboxStore
-from bigcommerce_connect.sandbox.wire import error_v2, error_v3
 
 
 class HeaderLookup(Protocol):

@@ -16,80 +16,9 @@ from typing import Any
 
 import attrs
 
-#: Order statuses: (id, system label, description, control-panel sort order).
-ORDER_STATUSES: tuple[tuple[int, str, str, int], ...] = (
-    (
-        0,
-        "Incomplete",
-        "An incomplete order happens when a shopper reached the payment page, "
-        "but did not complete the transaction.",
-        0,
-    ),
-    (1, "Pending", "Customer started the checkout process, but did not complete it.", 1),
-    (2, "Shipped", "Order has been shipped, but receipt has not been confirmed.", 8),
-    (3, "Partially Shipped", "Only some items in the order have been shipped.", 6),
-    (4, "Refunded", "Seller has used the Refund action.", 10),
-    (
-        5,
-        "Cancelled",
-        "Seller has cancelled an order, due to a stock inconsistency or other reasons.",
-        9,
-    ),
-    (
-        6,
-        "Declined",
-        "Seller has marked the order as declined for lack of manual payment, or other reasons.",
-        11,
-    ),
-    (
-        7,
-        "Awaiting Payment",
-        "Customer has completed checkout process, but payment has yet to be confirmed.",
-        2,
-    ),
-    (
-        8,
-        "Awaiting Pickup",
-        "Order has been pulled, and is awaiting customer pickup from a seller-specified location.",
-        5,
-    ),
-    (
-        9,
-        "Awaiting Shipment",
-        "Order has been pulled and packaged, and is awaiting collection from a shipping provider.",
-        4,
-    ),
-    (
-        10,
-        "Completed",
-        "Client has paid for their digital product and their file(s) are available for download.",
-        7,
-    ),
-    (
-        11,
-        "Awaiting Fulfillment",
-        "Customer has completed the checkout process and payment has been confirmed.",
-        3,
-    ),
-    (
-        12,
-        "Manual Verification Required",
-        "Order on hold while some aspect needs to be manually confirmed.",
-        13,
-    ),
-    (
-        13,
-        "Disputed",
-        "Customer has initiated a dispute resolution process for the PayPal "
-        "transaction that paid for the order.",
-        12,
-    ),
-    (14, "Partially Refunded", "Seller has partially refunded the order.", 14),
-)
-STATUS_LABELS: dict[int, str] = {s[0]: s[1] for s in ORDER_STATUSES}
-
-#: Fixed base date of the seeded data, so a seed always gives the same timestamps.
-SEED_BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+from bigcommerce_connect.sandbox.order_factory import OrderPlan, build_order, materialize_order
+from bigcommerce_connect.sandbox.rows import Row
+from bigcommerce_connect.sandbox.statuses import STATUS_LABELS
 
 EventSink = Callable[[str, dict[str, Any]], None]
 
@@ -166,22 +95,22 @@ class SandboxStore:
         self.seed = seed
         self.clock = clock
         self.status_labels: dict[int, str] = dict(STATUS_LABELS)
-        self.orders: dict[int, dict[str, Any]] = {}
-        #: Orders whose lines and addresses are not built yet (see ``seed.materialize_order``).
-        self.order_plans: dict[int, Any] = {}
+        self.orders: dict[int, Row] = {}
+        #: Orders whose lines and addresses are not built yet (see ``materialize_order``).
+        self.order_plans: dict[int, OrderPlan] = {}
         self.order_products = PerOrder(self._materialize)
         self.shipping_addresses = PerOrder(self._materialize)
-        self.customers: dict[int, dict[str, Any]] = {}
-        self.customer_groups: dict[int, dict[str, Any]] = {}
-        self.products: dict[int, dict[str, Any]] = {}
-        self.variants: dict[int, dict[str, Any]] = {}
-        self.custom_fields: dict[int, dict[str, Any]] = {}
-        self.categories: dict[int, dict[str, Any]] = {}
-        self.category_trees: dict[int, dict[str, Any]] = {}
-        self.price_lists: dict[int, dict[str, Any]] = {}
+        self.customers: dict[int, Row] = {}
+        self.customer_groups: dict[int, Row] = {}
+        self.products: dict[int, Row] = {}
+        self.variants: dict[int, Row] = {}
+        self.custom_fields: dict[int, Row] = {}
+        self.categories: dict[int, Row] = {}
+        self.category_trees: dict[int, Row] = {}
+        self.price_lists: dict[int, Row] = {}
         self.price_list_records: dict[tuple[int, int, str], dict[str, Any]] = {}
-        self.price_list_assignments: dict[int, dict[str, Any]] = {}
-        self.webhooks: dict[int, dict[str, Any]] = {}
+        self.price_list_assignments: dict[int, Row] = {}
+        self.webhooks: dict[int, Row] = {}
         self.inventory: dict[tuple[int, int], int] = {}
         self.locations: dict[int, str] = {1: "Default location"}
         self.delivered_webhooks: list[DeliveryRecord] = []
@@ -243,8 +172,6 @@ class SandboxStore:
 
     def _materialize(self, order_id: int) -> bool:
         """Build a planned order's lines and addresses; ``False`` if there is no plan."""
-        from bigcommerce_connect.sandbox.seed import materialize_order
-
         with self.lock:
             plan = self.order_plans.pop(order_id, None)
             if plan is None:
@@ -304,8 +231,6 @@ class SandboxStore:
 
         ``customer_id`` ``None`` picks a seeded customer, ``0`` makes a guest order.
         """
-        from bigcommerce_connect.sandbox.seed import build_order  # seed imports this module
-
         with self.lock:
             order_id = self.next_id("order")
             stamp = when or self.now()

@@ -15,8 +15,10 @@ from bigcommerce_connect.sync.orders import (
     OrderImporter,
     OrderImportError,
 )
+from bigcommerce_connect.sync.quarantine import RunQuarantine
 from bigcommerce_connect.sync.report import PlannedAction, RunReport
 from bigcommerce_connect.sync.runner import InventoryStep, SyncRunner, push_inventory
+from bigcommerce_connect.sync.status_moves import StatusMove
 from bigcommerce_connect.sync.webhooks import (
     DEFAULT_SCOPES,
     SECRET_HEADER,
@@ -44,7 +46,9 @@ __all__ = [
     "OrderImportError",
     "OrderImporter",
     "PlannedAction",
+    "RunQuarantine",
     "RunReport",
+    "StatusMove",
     "StoreImporter",
     "SyncContext",
     "SyncRunner",

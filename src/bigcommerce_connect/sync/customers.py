@@ -13,19 +13,22 @@ with an alert; the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
 from bigcommerce_connect.errors import BigCommerceError, PagingError
-from bigcommerce_connect.models import BillingAddress, Customer, structure, unstructure
+from bigcommerce_connect.models import BillingAddress, Customer, structure
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError
 from bigcommerce_connect.records import ErpCustomer
-from bigcommerce_connect.sync.context import SyncContext, map_record, quarantine_key, wire_id
+from bigcommerce_connect.resources import WirePage
+from bigcommerce_connect.sync.context import SyncContext, map_record
+from bigcommerce_connect.sync.quarantine import quarantine_key, record_payload
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
+from bigcommerce_connect.sync.wire_ids import wire_id
 
 __all__ = ["CUSTOMER_STREAM", "CustomerImportError", "CustomerImporter", "guest_source"]
 
@@ -67,15 +70,6 @@ class CustomerImportError(BigCommerceError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-@attrs.frozen
-class _Page:
-    """One answer of the customer list: its items as sent and its pagination."""
-
-    items: list[Any]
-    total_pages: int | None
-    per_page: int | None
 
 
 class CustomerImporter:
@@ -146,36 +140,22 @@ class CustomerImporter:
                 raise _stuck(f"page {page_number} of customers was short while more exist")
             page_number += 1
 
-    def _page(self, since: datetime | None, until: datetime, page_number: int) -> _Page:
+    def _page(self, since: datetime | None, until: datetime, page_number: int) -> WirePage:
         """One answer of the customer list, as sent."""
-        params: dict[str, Any] = {
-            "date_modified:max": until,
-            "sort": "date_modified:asc",
-            "include": "addresses",
-            "page": page_number,
-            "limit": self.ctx.options.page_size,
-        }
-        if since is not None:
-            params["date_modified:min"] = since
-        body = self.ctx.client.request(
-            "GET", "v3", "customers", params=params, expect="v3_list"
-        ).data
-        items = body.get("data") if isinstance(body, Mapping) else None
-        meta = body.get("meta") if isinstance(body, Mapping) else None
-        pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
-        pagination = pagination if isinstance(pagination, Mapping) else {}
-        return _Page(
-            items=items if isinstance(items, list) else [],
-            total_pages=_positive(pagination.get("total_pages")),
-            per_page=_positive(pagination.get("per_page")),
+        return self.ctx.client.customers.wire_page(
+            date_modified_min=since,
+            date_modified_max=until,
+            sort="date_modified:asc",
+            include=("addresses",),
+            page=page_number,
+            limit=self.ctx.options.page_size,
         )
 
     def import_by_ids(self, customer_ids: list[int]) -> None:
         """Fetch these customers (one call per 250) and import them; none stops the others."""
         for start in range(0, len(customer_ids), 250):
             chunk = customer_ids[start : start + 250]
-            params = {"id:in": ",".join(str(i) for i in chunk), "include": "addresses"}
-            for page in self.ctx.client.pages_v3("customers", params):
+            for page in self.ctx.client.customers.wire_pages(id_in=chunk, include=("addresses",)):
                 for customer in self._typed(self._set_aside_deep(page)):
                     self.import_safely(customer)
 
@@ -192,7 +172,7 @@ class CustomerImporter:
 
     def _set_aside_deep(self, items: list[Any]) -> list[Any]:
         """The page without customers that lost a too-deep value (those are quarantined)."""
-        deep = self.ctx.take_repairs(CUSTOMER, [wire_id(item) for item in items])
+        deep = self.ctx.repairs.take(CUSTOMER, [wire_id(item) for item in items])
         if not deep:
             return items
         kept = []
@@ -216,14 +196,14 @@ class CustomerImporter:
         for item in items:
             try:
                 customers.append(structure(item, Customer))
-            except Exception as error:  # ModelError, or worse: still only this customer
+            except Exception as error:  # a ModelError, or any other reading failure: one customer
                 self._quarantine(item, error)
         return customers
 
     def _quarantine(self, item: object, error: Exception) -> None:
         payload = item if isinstance(item, dict) else {"value": item}
         self.ctx.report.customers_quarantined += 1
-        self.ctx.quarantine(CUSTOMER, quarantine_key(payload, None), error, payload)
+        self.ctx.quarantine.keep(CUSTOMER, quarantine_key(payload, None), error, payload)
 
     # -- one customer ----------------------------------------------------------------------
 
@@ -231,8 +211,10 @@ class CustomerImporter:
         """:meth:`import_customer`, quarantining the customer instead of raising."""
         try:
             return self.import_customer(customer)
-        except Exception as error:  # whatever breaks on one customer stays with it
-            self._quarantine(_payload(customer), error)
+        except Exception as error:
+            # A record's failure of any kind (mapping, the ERP's writes, the store) stays with
+            # that customer: it is quarantined and the run goes on.
+            self._quarantine(record_payload(customer, customer.id), error)
             return None
 
     def import_customer(self, customer: Customer) -> str | None:
@@ -242,14 +224,14 @@ class CustomerImporter:
         if binding is not None and not is_newer(customer.date_modified, binding.external_modified):
             ctx.report.customers_skipped += 1
             ctx.report.plan(CUSTOMER, customer.id, "skip", "not changed since the last import")
-            ctx.release(CUSTOMER, str(customer.id))  # it reads fine now: no longer held back
+            ctx.quarantine.release(CUSTOMER, str(customer.id))  # it reads fine now
             return binding.local_id
         with ctx.transaction():
             local_id = binding.local_id if binding else self._match_by_email(customer.email or "")
             record, fields = self._map(customer, create=local_id is None)
             local_id = self._write(customer.id, local_id, record, fields)
             self._bind(customer, local_id)
-        ctx.release(CUSTOMER, str(customer.id))
+        ctx.quarantine.release(CUSTOMER, str(customer.id))
         return local_id
 
     def customer_for_guest(
@@ -352,20 +334,6 @@ def safe_bind(importer: CustomerImporter, store_id: int, local_id: str) -> None:
     except BindingConflictError:
         # Two store accounts share an ERP customer (one e-mail): the first binding stands.
         return
-
-
-def _payload(customer: Customer) -> dict[str, Any]:
-    try:
-        data = unstructure(customer)
-    except Exception:  # the payload is for a person to read; the id is the least of it
-        return {"id": customer.id}
-    return data if isinstance(data, dict) else {"id": customer.id}
-
-
-def _positive(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    return None
 
 
 def _stuck(reason: str) -> PagingError:

@@ -21,7 +21,7 @@ from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import CustomerImporter
 from bigcommerce_connect.sync.importer import StoreImporter
 from bigcommerce_connect.sync.options import ImportOptions
-from bigcommerce_connect.sync.orders import ORDER_STREAM, OrderImporter
+from bigcommerce_connect.sync.orders import OrderImporter
 from bigcommerce_connect.sync.report import RunReport
 
 __all__ = ["InventoryStep", "SyncRunner", "push_inventory"]
@@ -62,9 +62,9 @@ class SyncRunner:
     """Runs cycles for one store as its settings say.
 
     ``run_cycle`` is the scheduled "auto import": it does nothing while the settings'
-    ``auto_import`` is off. ``run_now`` is the batch on demand and always runs. After a
-    successful cycle the settings' ``last_update`` holds the orders cursor (persist the
-    settings if the host keeps them).
+    ``auto_import`` is off. ``run_now`` is the batch on demand and always runs. Each stream's
+    cursor lives in the ports' sync state only: the settings' ``last_update`` is where a
+    stream with no cursor yet starts, and a cycle never writes it back.
     """
 
     def __init__(
@@ -91,11 +91,7 @@ class SyncRunner:
 
     def run_now(self, *, preview: bool = False) -> RunReport:
         """One full cycle now: customers, orders (with status moves), then inventory."""
-        report = self.importer.run(self._cycle, preview=preview)
-        cursor = self.importer.ports.sync_state.get_cursor(ORDER_STREAM)
-        if not report.failed and not preview and cursor is not None:
-            self.settings.last_update = cursor
-        return report
+        return self.importer.run(self._cycle, preview=preview)
 
     def _cycle(self, ctx: SyncContext) -> None:
         customers = CustomerImporter(ctx)

@@ -87,7 +87,7 @@ class WebhookHandler:
         receipts = self.orders.ctx.ports.webhook_receipts
         if event.hash and receipts is not None and receipts.has_seen(event.hash):
             return WebhookResult(WebhookOutcome.DUPLICATE, 200, event.hash)
-        self.orders.ctx.refresh_quarantine()  # this handler's context outlives a run
+        self.orders.ctx.quarantine.refresh()  # this handler's context outlives a run
         result = self._dispatch(event)
         if event.hash and receipts is not None and result.outcome is WebhookOutcome.PROCESSED:
             receipts.record(event.hash)
@@ -116,12 +116,11 @@ class WebhookHandler:
         except ModelError as error:
             # The store's order is unreadable: quarantined with an alert like in a run (a 2xx,
             # since redelivering the same event cannot help).
-            importer._quarantine_wire({"id": order_id}, error, order_id=order_id)
+            importer.quarantine_payload({"id": order_id}, error, order_id=order_id)
             return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
         if order is None:  # lost a too-deep value on the wire: quarantined
             return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
-        get_status, _ = importer.statuses
-        if order.status_id != get_status:
+        if order.status_id != importer.statuses.get:
             return WebhookResult(WebhookOutcome.IGNORED, 200, "not in the import status")
         importer.process_page([order])
         return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id}")

@@ -27,7 +27,12 @@ class SyncWindow:
 
 
 def window_for(ctx: SyncContext, stream: str) -> SyncWindow:
-    """The window after a stream's cursor, with the context's overlap and settle times."""
+    """The window after a stream's cursor, with the context's overlap and settle times.
+
+    The cursor lives in the ports' sync state. The settings' ``last_update`` is only where a
+    stream with no cursor yet starts (a host moving from another tool sets it); the run never
+    writes it back.
+    """
     cursor = ctx.ports.sync_state.get_cursor(stream)
     if cursor is None and ctx.settings.last_update is not None:
         cursor = ctx.settings.last_update

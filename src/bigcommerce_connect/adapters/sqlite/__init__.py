@@ -39,7 +39,6 @@ from bigcommerce_connect.adapters.sqlite.repositories import (
     SqliteSyncState,
     SqliteUnitOfWork,
     SqliteWebhookReceipts,
-    system_now,
 )
 from bigcommerce_connect.adapters.sqlite.schema import SCHEMA_VERSION, SchemaVersionError
 from bigcommerce_connect.adapters.sqlite.sources import (
@@ -48,7 +47,8 @@ from bigcommerce_connect.adapters.sqlite.sources import (
     SqlitePriceLevels,
     SqliteStockSource,
 )
-from bigcommerce_connect.ports import Clock, ItemRef
+from bigcommerce_connect.clock import Clock, SystemClock
+from bigcommerce_connect.ports import ItemRef
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -96,7 +96,7 @@ class SqliteErp:
     ) -> None:
         if lock_lease <= timedelta(0):
             raise ValueError("a lock lease must be positive")
-        now = clock.now if clock is not None else system_now
+        now = (clock if clock is not None else SystemClock()).now
         self.database = Database(path, busy_timeout=busy_timeout)
         db = self.database
         self.unit_of_work = SqliteUnitOfWork(db)

@@ -1,25 +1,38 @@
 """How values become SQLite text and back: records as JSON, times as ISO 8601.
 
 Money stays exact (a ``Decimal`` is stored as its string, never a float) and datetimes keep
-their offset, so a record read back equals the record written.
+their offset, so a record read back equals the record written. The text forms are the one
+codec's (:mod:`bigcommerce_connect.values`): what cannot be read back (NaN, a naive
+datetime) is refused when written, never found unreadable later.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
+
+from bigcommerce_connect.values import (
+    datetime_text,
+    decimal_text,
+    format_iso8601,
+    parse_iso8601,
+    parse_money,
+    register_value_hooks,
+)
 
 __all__ = [
     "dump_json",
     "dump_record",
     "load_json",
     "load_mapping",
+    "load_money",
     "load_record",
+    "money_text",
     "parse_time",
     "time_text",
     "utc_text",
@@ -28,19 +41,16 @@ __all__ = [
 T = TypeVar("T")
 
 _records = cattrs.Converter()
-_records.register_unstructure_hook(Decimal, str)
-_records.register_structure_hook(Decimal, lambda value, _type: Decimal(value))
-_records.register_unstructure_hook(datetime, lambda value: value.isoformat())
-_records.register_structure_hook(datetime, lambda value, _type: datetime.fromisoformat(value))
+register_value_hooks(_records)
 
 
 def _json_default(value: object) -> Any:
     # Free-form parts (line options, payloads, notification details) may hold these; keep
     # them exact as text rather than fail or round through float.
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal_text(value)
     if isinstance(value, datetime):
-        return value.isoformat()
+        return datetime_text(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"cannot store a {type(value).__name__} as JSON")
@@ -77,17 +87,29 @@ def load_record(text: str, record_type: type[T]) -> T:
 
 
 def utc_text(value: datetime) -> str:
-    """A sortable UTC timestamp: fixed width, so text order is time order."""
-    if value.tzinfo is None:
-        raise ValueError("a stored time must be timezone-aware")
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    """A sortable UTC timestamp: fixed width, so text order is time order.
+
+    A naive datetime raises :class:`~bigcommerce_connect.values.ValueFormatError` (a
+    ``ValueError``).
+    """
+    return format_iso8601(value, timespec="microseconds")
 
 
 def time_text(value: datetime | None) -> str | None:
     """A datetime as ISO 8601 keeping its offset (``None`` stays NULL)."""
-    return None if value is None else value.isoformat()
+    return None if value is None else datetime_text(value)
 
 
 def parse_time(text: str | None) -> datetime | None:
     """A stored ISO 8601 timestamp back as an aware datetime (``None`` for NULL)."""
-    return None if text is None else datetime.fromisoformat(text)
+    return None if text is None else parse_iso8601(text)
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """An amount as its exact text (``None`` stays NULL)."""
+    return None if value is None else decimal_text(value)
+
+
+def load_money(text: str | None) -> Decimal | None:
+    """A stored amount back as the exact ``Decimal`` (``None`` for NULL)."""
+    return None if text is None else parse_money(text)

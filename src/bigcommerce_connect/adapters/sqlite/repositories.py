@@ -10,8 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime, timezone
-from decimal import Decimal
+from datetime import datetime
 from typing import TypeVar
 
 import attrs
@@ -20,7 +19,9 @@ from bigcommerce_connect.adapters.sqlite.codec import (
     dump_json,
     dump_record,
     load_mapping,
+    load_money,
     load_record,
+    money_text,
     parse_time,
     time_text,
     utc_text,
@@ -270,7 +271,7 @@ class SqliteItems:
                 item.local_id,
                 item.sku,
                 int(item.is_variant),
-                None if item.available is None else str(item.available),
+                money_text(item.available),
             ),
         )
 
@@ -292,7 +293,7 @@ class SqliteItems:
                 local_id=local_id,
                 sku=found_sku,
                 is_variant=bool(is_variant),
-                available=None if available is None else Decimal(available),
+                available=load_money(available),
             )
             for local_id, found_sku, is_variant, available in rows
         ]
@@ -462,8 +463,3 @@ class SqliteNotifier:
                 request_id=request,
                 details=load_mapping(details),
             )
-
-
-def system_now() -> datetime:
-    """The real time, aware UTC."""
-    return datetime.now(timezone.utc)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from bigcommerce_connect.errors import ConnectError
+
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaVersionError", "migrate", "schema_version"]
 
 
-class SchemaVersionError(RuntimeError):
+class SchemaVersionError(ConnectError, RuntimeError):
     """The database was written by a newer version of the SDK than this one."""
 
 

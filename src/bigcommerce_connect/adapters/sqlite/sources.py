@@ -18,7 +18,9 @@ import attrs
 
 from bigcommerce_connect.adapters.sqlite.codec import (
     dump_record,
+    load_money,
     load_record,
+    money_text,
     parse_time,
     utc_text,
 )
@@ -26,6 +28,7 @@ from bigcommerce_connect.adapters.sqlite.connection import Database, Row
 from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
 from bigcommerce_connect.records import ErpContact, ErpItem
+from bigcommerce_connect.values import parse_money
 
 __all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
 
@@ -202,9 +205,9 @@ class SqlitePriceLevels:
                         level,
                         position,
                         price.sku,
-                        str(price.price),
+                        money_text(price.price),
                         price.currency,
-                        None if price.sale_price is None else str(price.sale_price),
+                        money_text(price.sale_price),
                     ),
                 )
 
@@ -222,9 +225,9 @@ class SqlitePriceLevels:
         return [
             LevelPrice(
                 sku=sku,
-                price=Decimal(price),
+                price=parse_money(price),
                 currency=currency,
-                sale_price=None if sale_price is None else Decimal(sale_price),
+                sale_price=load_money(sale_price),
             )
             for sku, price, currency, sale_price in rows
         ]

@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: settings from a file, flags and the environment; the local ERP."""
+"""Which store a command talks to: flags, a settings file and the environment, then a client."""
 
 from __future__ import annotations
 
@@ -6,32 +6,16 @@ import argparse
 import importlib
 import json
 import os
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO, TypeAlias
+from typing import Any, Final
 
+from bigcommerce_connect.cli.subcommand import CliError
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.settings import SettingsError, StoreSettings
 
-__all__ = [
-    "TOKEN_ENV",
-    "CliError",
-    "Subparsers",
-    "add_store_flags",
-    "client_for",
-    "load_settings",
-]
+__all__ = ["TOKEN_ENV", "add_store_flags", "client_for", "load_settings"]
 
-if TYPE_CHECKING:
-    # argparse has no public name for what add_subparsers returns.
-    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    Subparsers = argparse._SubParsersAction
 TOKEN_ENV: Final = "BIGCOMMERCE_API_TOKEN"  # noqa: S105 - a variable name, not a token
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed without a traceback, exit code 1."""
 
 
 def add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -123,9 +107,4 @@ def client_for(
     args: argparse.Namespace, settings: StoreSettings, **options: Any
 ) -> BigCommerceClient:
     """A client for the settings' store, trusting ``--ca-file`` when given."""
-    return BigCommerceClient.from_settings(settings, ca_file=args.ca_file, **options)
-
-
-def is_terminal(stream: TextIO = sys.stdout) -> bool:
-    """Whether ``stream`` is an interactive terminal (progress lines only go there)."""
-    return stream.isatty()
+    return settings.connect(ca_file=args.ca_file, **options)

@@ -1,29 +1,26 @@
-"""Wire formats of the two API generations.
+"""Value formats of the two API generations, JSON encoding, and date-filter parsing.
 
 The store keeps aware UTC datetimes and ``Decimal`` money; this module turns them into what
 the real API sends: v2 uses RFC 2822 dates and 4-decimal money strings, v3 uses ISO 8601 dates
-and JSON numbers. It also builds the error bodies of both generations.
+and JSON numbers. It also parses the dates clients send in query filters.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-
-STATUS_DOC_URL = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
 
 _ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 
 
-class WireError(ValueError):
-    """A query or body value the real API would reject with a 400."""
+class InvalidDateError(ValueError):
+    """A date filter value the real API would reject with a 400."""
 
 
 def money_v2(value: Decimal) -> str:
@@ -82,7 +79,7 @@ def parse_v2_date(raw: str) -> datetime:
     """
     text = raw.strip()
     if not text:
-        raise WireError("empty date")
+        raise InvalidDateError("empty date")
     if text.isdigit():
         return datetime.fromtimestamp(int(text), tz=timezone.utc)
     if _ISO_RE.match(text):
@@ -93,10 +90,10 @@ def parse_v2_date(raw: str) -> datetime:
     try:
         rfc = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError) as exc:
-        raise WireError(f"invalid date {raw!r}") from exc
+        raise InvalidDateError(f"invalid date {raw!r}") from exc
     if rfc.tzinfo is None:
         # parsedate_to_datetime returns a naive value for "-0000" or a missing zone.
-        raise WireError(f"invalid date {raw!r}")
+        raise InvalidDateError(f"invalid date {raw!r}")
     return rfc.astimezone(timezone.utc)
 
 
@@ -106,29 +103,8 @@ def parse_v3_date(raw: str) -> datetime:
     if text.isdigit():
         return datetime.fromtimestamp(int(text), tz=timezone.utc)
     if not _ISO_RE.match(text):
-        raise WireError(f"invalid date {raw!r}")
+        raise InvalidDateError(f"invalid date {raw!r}")
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
-
-
-def error_v2(status: int, message: str) -> list[dict[str, Any]]:
-    """The v2 error body: a JSON array of ``{status, message}``."""
-    return [{"status": status, "message": message}]
-
-
-def error_v3(
-    status: int,
-    title: str,
-    errors: Mapping[str, str] | None = None,
-    *,
-    instance: str | None = None,
-) -> dict[str, Any]:
-    """The v3 error body: ``{status, title, type, errors}`` (``errors`` a string map)."""
-    body: dict[str, Any] = {"status": status, "title": title, "type": STATUS_DOC_URL}
-    if instance is not None:
-        body["instance"] = instance
-    if errors is not None:
-        body["errors"] = dict(errors)
-    return body

@@ -1,0 +1,50 @@
+"""The API's routes, one module per resource, mirroring ``bigcommerce_connect.resources``.
+
+Each module has a ``register(router)`` that adds its routes; :func:`build_router` adds them all.
+"""
+
+from __future__ import annotations
+
+from bigcommerce_connect.sandbox.routes import (
+    categories,
+    category_trees,
+    custom_fields,
+    customer_groups,
+    customers,
+    inventory,
+    order_statuses,
+    orders,
+    price_list_assignments,
+    price_list_records,
+    price_lists,
+    products,
+    variants,
+    webhooks,
+)
+from bigcommerce_connect.sandbox.routing import Router
+
+#: Every route module, v2 first, in registration order.
+ROUTE_MODULES = (
+    orders,
+    order_statuses,
+    customer_groups,
+    products,
+    variants,
+    custom_fields,
+    categories,
+    category_trees,
+    customers,
+    inventory,
+    price_lists,
+    price_list_records,
+    price_list_assignments,
+    webhooks,
+)
+
+
+def build_router() -> Router:
+    """A router serving every route of every resource module."""
+    router = Router()
+    for module in ROUTE_MODULES:
+        module.register(router)
+    return router
