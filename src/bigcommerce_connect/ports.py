@@ -9,6 +9,7 @@ Ids: external ids (the store's) are strings; local ids (the ERP's) are strings t
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -26,6 +27,7 @@ __all__ = [
     "AccessPolicy",
     "Binding",
     "BindingConflictError",
+    "BindingEntity",
     "BindingRepository",
     "Clock",
     "ContactSource",
@@ -57,11 +59,34 @@ class BindingConflictError(ConnectError):
     """A binding would make an external or a local id point at two records."""
 
 
+class BindingEntity(str, enum.Enum):
+    """What a binding (or a quarantine entry) links: one kind of store record.
+
+    A ``str`` enum, so the ports keep taking and storing plain text ("order", "product" ...)
+    and a host's adapter needs no change.
+    """
+
+    ORDER = "order"
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    VARIANT = "variant"
+    ITEM = "item"
+    CONTACT = "contact"
+    CUSTOMER_GROUP = "customer_group"
+    PRICE_LIST = "price_list"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
 @attrs.frozen(kw_only=True)
 class Binding:
     """Links one store record to one ERP record (unique in both directions per entity)."""
 
-    entity: str  # "customer", "order", "product", "variant", "contact", "customer_group", ...
+    entity: str  # a BindingEntity value: "customer", "order", "product", "variant", ...
     external_id: str
     local_id: str
     external_modified: datetime | None = None  # the store's date_modified when last synced

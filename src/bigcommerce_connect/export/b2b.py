@@ -43,6 +43,7 @@ from bigcommerce_connect.ports import (
     AccessPolicy,
     Binding,
     BindingConflictError,
+    BindingEntity,
     BindingRepository,
     Clock,
     ContactSource,
@@ -135,7 +136,7 @@ class B2BExporter:
         plan = self._map_contact(entry)
         if isinstance(plan, str):
             return _contact_failed(entry, plan)
-        binding = self.bindings.get_by_local("contact", entry.local_id)
+        binding = self.bindings.get_by_local(BindingEntity.CONTACT, entry.local_id)
         if binding is not None:
             plan.customer_id = int(binding.external_id)
             if binding.data.get("fingerprint") == plan.fingerprint:
@@ -161,7 +162,7 @@ class B2BExporter:
         return _ContactPlan(entry, email, payload, update, fingerprint(update))
 
     def _group_of(self, level: str) -> int | None:
-        binding = self.bindings.get_by_local("customer_group", level) if level else None
+        binding = self.bindings.get_by_local(BindingEntity.CUSTOMER_GROUP, level) if level else None
         return None if binding is None else int(binding.external_id)
 
     def _link_by_email(self, plans: list[_ContactPlan], report: ExportReport) -> set[str]:
@@ -227,7 +228,7 @@ class B2BExporter:
         group = plan.update.get(_GROUP)
         data = {"fingerprint": plan.fingerprint, _GROUP: group, "email": plan.email}
         binding = Binding(
-            entity="contact",
+            entity=BindingEntity.CONTACT,
             external_id=str(plan.customer_id),
             local_id=plan.entry.local_id,
             synced_at=self.clock.now(),
@@ -302,7 +303,7 @@ class B2BExporter:
             else (self.client.customer_groups.create(level).id, Action.CREATED)
         )
         binding = Binding(
-            entity="customer_group",
+            entity=BindingEntity.CUSTOMER_GROUP,
             external_id=str(group_id),
             local_id=level,
             synced_at=self.clock.now(),
@@ -316,7 +317,7 @@ class B2BExporter:
         """Move the level's exported customers into its group (only those not in it yet)."""
         moves: list[tuple[LocalContact, Binding]] = []
         for member in members:
-            binding = self.bindings.get_by_local("contact", member.local_id)
+            binding = self.bindings.get_by_local(BindingEntity.CONTACT, member.local_id)
             if binding is not None and binding.data.get(_GROUP) != group_id:
                 moves.append((member, binding))
         errors: list[str] = []
@@ -417,13 +418,13 @@ class B2BExporter:
         )
 
     def _price_list(self, level: str) -> tuple[Binding, Action]:
-        binding = self.bindings.get_by_local("price_list", level)
+        binding = self.bindings.get_by_local(BindingEntity.PRICE_LIST, level)
         if binding is not None:
             return binding, Action.UPDATED
         existing = list(self.client.price_lists.iter(name=level))
         price_list = existing[0] if existing else self.client.price_lists.create(level)
         binding = Binding(
-            entity="price_list",
+            entity=BindingEntity.PRICE_LIST,
             external_id=str(price_list.id),
             local_id=level,
             synced_at=self.clock.now(),

@@ -38,7 +38,13 @@ from bigcommerce_connect.errors import ApiError, ValidationError
 from bigcommerce_connect.export.batching import Accepted, send_batch
 from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
 from bigcommerce_connect.models import AdjustmentResult, InventoryAdjustment, ModelError
-from bigcommerce_connect.ports import BindingRepository, Clock, StockLevel, StockSource
+from bigcommerce_connect.ports import (
+    BindingEntity,
+    BindingRepository,
+    Clock,
+    StockLevel,
+    StockSource,
+)
 from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, adjustment_batches
 
 __all__ = ["InventoryPusher"]
@@ -95,8 +101,8 @@ class InventoryPusher:
         return report
 
     def _plan(self, level: StockLevel) -> _Push | ItemResult:
-        product = self.bindings.get_by_local("product", level.local_id)
-        variant = self.bindings.get_by_local("variant", level.local_id)
+        product = self.bindings.get_by_local(BindingEntity.PRODUCT, level.local_id)
+        variant = self.bindings.get_by_local(BindingEntity.VARIANT, level.local_id)
         variant_id = int(variant.external_id) if variant is not None else None
         # A negative ERP stock (oversold) shows as 0: absolute stock cannot be negative.
         quantity = max(level.quantity, 0)

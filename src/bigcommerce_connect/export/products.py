@@ -50,6 +50,7 @@ from bigcommerce_connect.models import CategoryTreeNode, CustomField, Product, V
 from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
+    BindingEntity,
     BindingRepository,
     Clock,
     ItemSource,
@@ -269,9 +270,8 @@ class ProductExporter:
         return plan
 
     def _binding_of(self, local_id: str) -> Binding | None:
-        return self.bindings.get_by_local("product", local_id) or self.bindings.get_by_local(
-            "variant", local_id
-        )
+        found = self.bindings.get_by_local(BindingEntity.PRODUCT, local_id)
+        return found or self.bindings.get_by_local(BindingEntity.VARIANT, local_id)
 
     # -- 2. link by SKU ---------------------------------------------------------------------
 
@@ -449,7 +449,7 @@ class ProductExporter:
             if not target.is_variant:
                 self.bindings.bind(
                     Binding(
-                        entity="product",
+                        entity=BindingEntity.PRODUCT,
                         external_id=str(target.product_id),
                         local_id=local_id,
                         synced_at=now,
@@ -459,7 +459,7 @@ class ProductExporter:
             if target.variant_id is not None:
                 self.bindings.bind(
                     Binding(
-                        entity="variant",
+                        entity=BindingEntity.VARIANT,
                         external_id=str(target.variant_id),
                         local_id=local_id,
                         synced_at=now,
@@ -509,7 +509,7 @@ def _is_variant(plan: _Plan) -> bool:
 def _target_of(binding: Binding) -> _Target | None:
     """Where a binding says the item lives (None if it lacks the ids)."""
     data = binding.data
-    if binding.entity == "product":
+    if binding.entity == BindingEntity.PRODUCT:
         variant = data.get("variant_id")
         return _Target(
             int(binding.external_id), variant if isinstance(variant, int) else None, False

@@ -22,7 +22,7 @@ import attrs
 from bigcommerce_connect.errors import BigCommerceError, PagingError
 from bigcommerce_connect.models import BillingAddress, Customer, structure
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError
+from bigcommerce_connect.ports import Binding, BindingConflictError, BindingEntity
 from bigcommerce_connect.records import ErpCustomer
 from bigcommerce_connect.resources import WirePage
 from bigcommerce_connect.sync.context import SyncContext, map_record
@@ -33,7 +33,7 @@ from bigcommerce_connect.sync.wire_ids import wire_id
 __all__ = ["CUSTOMER_STREAM", "CustomerImportError", "CustomerImporter", "guest_source"]
 
 CUSTOMER_STREAM: Final = "customers"
-CUSTOMER: Final = "customer"
+CUSTOMER: Final = BindingEntity.CUSTOMER
 
 
 def guest_source(billing: BillingAddress | None, order_id: int) -> dict[str, Any]:

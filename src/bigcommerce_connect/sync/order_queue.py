@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from bigcommerce_connect.ports import BindingEntity
 from bigcommerce_connect.sync.context import SyncContext
 from bigcommerce_connect.sync.window import SyncWindow
 from bigcommerce_connect.sync.wire_ids import wire_id
@@ -26,7 +27,7 @@ from bigcommerce_connect.sync.wire_ids import wire_id
 __all__ = ["ID_PAGE", "ORDER", "ORDER_STREAM", "RECONCILE_STREAM", "OrderQueue", "Sweep"]
 
 #: The binding and quarantine entity of store orders.
-ORDER: Final = "order"
+ORDER: Final = BindingEntity.ORDER
 #: The sync-state stream holding the orders cursor.
 ORDER_STREAM: Final = "orders"
 #: The sync-state stream holding when the last reconcile sweep finished (our clock).

@@ -15,7 +15,7 @@ from bigcommerce_connect.errors import PagingError, PermissionDeniedError
 from bigcommerce_connect.export.inventory import InventoryPusher
 from bigcommerce_connect.export.report import Action
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import StockSource
+from bigcommerce_connect.ports import BindingEntity, StockSource
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import CustomerImporter
@@ -50,7 +50,7 @@ def push_inventory(stock: StockSource) -> InventoryStep:
                 NotificationKind.WARNING,
                 "inventory.push.failed",
                 f"stock of {item.sku or item.local_id} was not pushed: {item.error}",
-                entity="item",
+                entity=BindingEntity.ITEM,
                 external_id=item.local_id,
             )
         return len(report.items) - len(failed)
