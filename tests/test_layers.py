@@ -7,7 +7,8 @@ The layers (docs/architecture.md draws them), bottom to top:
 1. foundation: errors, values, transport, secret, api_path, retry, ratelimit, repairs, paging,
    batch results, status, clock, the ``Requester`` protocol
 2. models, records, resources (typed endpoint groups over a ``Requester``)
-3. client (builds the resources), settings (and building a client from them)
+3. client (builds the resources; its parts: client_requests, client_sending, client_answers,
+   client_paging), settings (and building a client from them)
 4. mapping
 5. ports, notifications
 6. sync, export
@@ -50,7 +51,10 @@ LAYERS: dict[str, int] = {
         1,
     ),
     **dict.fromkeys(["models", "records", "resources"], 2),
-    **dict.fromkeys(["client", "settings"], 3),
+    **dict.fromkeys(
+        ["client", "client_answers", "client_paging", "client_requests", "client_sending"], 3
+    ),
+    "settings": 3,
     "mapping": 4,
     **dict.fromkeys(["ports", "notifications"], 5),
     **dict.fromkeys(["sync", "export"], 6),
