@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -37,17 +36,6 @@ from bigcommerce_connect.records import (
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PLUS_TWO = timezone(timedelta(hours=2))
 LOCK = "store:import"
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "erp.db"
-
-
-@pytest.fixture
-def erp(path: Path) -> Iterator[SqliteErp]:
-    with SqliteErp(path) as opened:
-        yield opened
 
 
 def full_order(ref: str = "BC1") -> ErpSalesOrder:

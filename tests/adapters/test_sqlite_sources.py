@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -16,17 +15,6 @@ from bigcommerce_connect.records import ErpContact, ErpCustomField, ErpItem
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PLUS_TWO = timezone(timedelta(hours=2))
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "erp.db"
-
-
-@pytest.fixture
-def erp(path: Path) -> Iterator[SqliteErp]:
-    with SqliteErp(path) as opened:
-        yield opened
 
 
 def full_item() -> ErpItem:

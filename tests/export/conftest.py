@@ -14,8 +14,9 @@ from bigcommerce_connect import BigCommerceClient
 from bigcommerce_connect.adapters.memory import AllowListAccessPolicy, FixedClock, MemoryErp
 from bigcommerce_connect.export import B2BExporter, InventoryPusher, ProductExporter
 from bigcommerce_connect.records import ErpCustomField, ErpItem
-from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from bigcommerce_connect.sandbox import Sandbox
 from support.recording import RecordingTransport
+from support.sandboxes import StartSandbox
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -73,9 +74,8 @@ def fields(*pairs: tuple[str, str]) -> list[ErpCustomField]:
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with run_sandbox(SandboxConfig(seed=7, orders=5, customers=8, products=12)) as sb:
-        yield sb
+def sandbox(start_sandbox: StartSandbox) -> Sandbox:
+    return start_sandbox(seed=7, orders=5, customers=8, products=12)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from support.sandbox_api import Api
+from support.sandboxes import StartSandbox
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +19,9 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def fresh() -> Iterator[Sandbox]:
+def fresh(start_sandbox: StartSandbox) -> Sandbox:
     """A sandbox for one test that changes state or knobs."""
-    with run_sandbox(SandboxConfig(seed=7, orders=60, customers=20, products=15)) as sb:
-        yield sb
+    return start_sandbox(seed=7, orders=60, customers=20, products=15)
 
 
 @pytest.fixture

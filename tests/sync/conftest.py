@@ -12,9 +12,10 @@ import pytest
 from bigcommerce_connect import BigCommerceClient, StoreSettings
 from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
-from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from bigcommerce_connect.sandbox import Sandbox
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter
 from support.proof import catalogue as catalogue_of
+from support.sandboxes import StartSandbox
 
 
 @attrs.define
@@ -44,9 +45,8 @@ MakeRig = Callable[..., Rig]
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with run_sandbox(SandboxConfig(seed=5, orders=120, customers=30, products=25)) as sb:
-        yield sb
+def sandbox(start_sandbox: StartSandbox) -> Sandbox:
+    return start_sandbox(seed=5, orders=120, customers=30, products=25)
 
 
 @pytest.fixture
