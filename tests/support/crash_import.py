@@ -14,6 +14,9 @@ The hooks wrap the ports and the client here, in the script: the library has no 
 Without ``CRASH_AT`` it is a plain run that prints its report as JSON. More switches:
 
 * ``FAST_RETRY=1`` - short retries and read timeout, for runs under faults
+* ``HOSTILE=1`` - as ``FAST_RETRY``, plus the hostile-store soak's deadline and body cap
+  (``HOSTILE_CLIENT`` in ``tests/support/proof.py``), for every fault kind
+* ``REPLAY=1`` - after the import, replay the order quarantine once (when it holds any)
 * ``RUNNER=sync`` - a whole ``SyncRunner`` cycle instead of the order import
 * ``BYPASS_LOCK=1`` - a store lock that always grants (as if a host's lock failed)
 * ``START_BARRIER=PREFIX`` - wait until ``START_PARTIES`` processes have touched
@@ -93,6 +96,17 @@ def main(api_path: str, token: str, db: str) -> int:
             "timeout": 0.2,
             "retry": RetryPolicy(max_attempts=6, base_delay=0.02, max_delay=0.3),
         }
+    if os.environ.get("HOSTILE"):
+        # The hostile-store soak's client (support.proof.HOSTILE_CLIENT and FAST_RETRY): a
+        # deadline that cuts a trickling body, a cap a huge body or gzip bomb runs into.
+        client_options = {
+            "timeout": 0.2,
+            "deadline": 0.75,
+            "max_body_bytes": 1024 * 1024,
+            "retry": RetryPolicy(
+                max_attempts=6, base_delay=0.02, max_delay=0.3, max_rate_limit_waits=12
+            ),
+        }
     with (
         SqliteErp(db) as erp,
         BigCommerceClient.from_settings(settings, **client_options) as client,
@@ -119,8 +133,12 @@ def main(api_path: str, token: str, db: str) -> int:
             report = SyncRunner(client, settings, ports, options).run_now()
         else:
             report = StoreImporter(client, settings, ports, options).import_orders()
+        failed = report.failed
+        if os.environ.get("REPLAY") and list(erp.quarantine.entries("order")):
+            replay = StoreImporter(client, settings, ports, options).retry_quarantine()
+            failed = failed or replay.failed or bool(replay.errors)
     sys.stdout.write(json.dumps(report.to_dict()) + "\n")
-    return 1 if report.failed else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ nothing left in quarantine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -20,7 +22,15 @@ from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.ports import ItemRef
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox
-from bigcommerce_connect.sync import ErpPorts, ImportOptions, RunReport, SyncRunner
+from bigcommerce_connect.sandbox.knobs import ALL_FAULT_KINDS, Knobs
+from bigcommerce_connect.sync import (
+    ErpPorts,
+    ImportOptions,
+    RunReport,
+    StoreImporter,
+    SyncRunner,
+)
+from bigcommerce_connect.sync.context import wire_id
 
 AF = int(OrderStatus.AWAITING_FULFILLMENT)
 AS = int(OrderStatus.AWAITING_SHIPMENT)
@@ -101,6 +111,36 @@ def fast_client(sb: Sandbox, settings: StoreSettings, *, timeout: float = 5.0) -
     return BigCommerceClient.from_settings(settings, timeout=timeout, retry=FAST_RETRY)
 
 
+MIB = 1024 * 1024
+
+#: The client of a hostile-store soak: a read timeout below the sandbox's 0.5 s stall, a
+#: deadline per attempt that cuts a trickling body within a second, and a body cap that a
+#: page of 50 orders with their lines (about 380 KB) fits in but a ``huge_body`` does not.
+#: ``tests/support/crash_import.py`` gives its child the same (``HOSTILE=1``).
+HOSTILE_CLIENT: dict[str, Any] = {"timeout": 0.2, "deadline": 0.75, "max_body_bytes": MIB}
+
+
+def hostile_knobs(knobs: Knobs, *, rate: float = 0.10) -> None:
+    """Random faults of every kind the sandbox knows, shaped so that each costs little time.
+
+    A stall lasts 0.5 s (the client gives up after 0.2 s), a trickling body sends a byte every
+    10 ms (the client's deadline cuts it), a huge body is 4 MiB (four times the client's cap,
+    so it is refused while streaming, never read whole), and rate limits say ``0`` seconds
+    (the client's own minimum wait applies). ``deep_json`` keeps its 10,000 levels.
+    """
+    knobs.fault_kinds = ALL_FAULT_KINDS
+    knobs.fault_rate = rate
+    knobs.timeout_seconds = 0.5
+    knobs.trickle_seconds = 0.01
+    knobs.huge_body_bytes = 4 * MIB
+    knobs.retry_after = "0"
+
+
+def hostile_client(settings: StoreSettings) -> BigCommerceClient:
+    """A client for a hostile-store soak: short retries and :data:`HOSTILE_CLIENT` bounds."""
+    return BigCommerceClient.from_settings(settings, retry=FAST_RETRY, **HOSTILE_CLIENT)
+
+
 def runner_for(
     client: BigCommerceClient, settings: StoreSettings, erp: Any, **options: Any
 ) -> SyncRunner:
@@ -122,8 +162,19 @@ class Rounds:
         return sum(1 for r in self.reports if r.failed)
 
 
+class Runs(Protocol):
+    """What :func:`run_until_done` drives: a ``SyncRunner``, or any run with its importer."""
+
+    @property
+    def importer(self) -> StoreImporter: ...
+
+    def run_now(self) -> RunReport:
+        """One run."""
+        ...
+
+
 def run_until_done(
-    runner: SyncRunner,
+    runner: Runs,
     done: Callable[[], bool],
     *,
     max_runs: int = 12,
@@ -167,3 +218,168 @@ def assert_exactly_once(sb: Sandbox, erp: Erp, ids: Sequence[int]) -> None:
     assert not missing, f"lost: {missing[:20]}"
     assert refs == expected_refs(ids)
     assert list(erp.quarantine.entries("order")) == []
+
+
+def count_picks(sb: Sandbox) -> Counter[str]:
+    """Count every fault the sandbox injects, by kind (wraps ``pick_fault``)."""
+    picks: Counter[str] = Counter()
+    lock = threading.Lock()
+    pick = sb.knobs.pick_fault
+
+    def counted(path: str) -> str | None:
+        kind = pick(path)
+        if kind is not None:
+            with lock:
+                picks[kind] += 1
+        return kind
+
+    sb.knobs.pick_fault = counted  # type: ignore[method-assign]
+    return picks
+
+
+SHIPPED = int(OrderStatus.SHIPPED)
+
+
+@attrs.define
+class OtherApp:
+    """What "another app" (the sandbox's ``concurrent_change``) did to the orders, and when.
+
+    :meth:`sink` listens to the store's status events. ``phase`` names what the importer was
+    reading when the store answered (set by :func:`watch_reads`; ``"?"`` when nobody watches,
+    as with a child process): the other app ships listed orders right after the answer is
+    rendered, while the importer still waits for it.
+    """
+
+    phase: str = "?"
+    #: order id -> the phase during which the other app shipped it (the first time)
+    shipped: dict[int, str] = attrs.Factory(dict)
+    #: order id -> the phase of the ship that a status move of ours then overwrote
+    put_back: dict[int, str] = attrs.Factory(dict)
+    #: ids the importer received in an import listing or fetched by id
+    seen: set[int] = attrs.Factory(set)
+
+    def watch(self, sb: Sandbox) -> OtherApp:
+        """Subscribe to ``sb``'s store events; returns self."""
+        sb.store.subscribe(self.sink)
+        return self
+
+    def label_listings(self, sb: Sandbox) -> OtherApp:
+        """Label each ship by the listing the sandbox served, for importers in another process.
+
+        An import listing embeds its orders' lines (``consignments``); the guard's re-read and
+        the queue's top read do not (and nothing is moved after a top read). The sandbox has
+        no public hook for this, so its ``_ship_listed`` is wrapped.
+        """
+        ship = sb._ship_listed
+
+        def labelled(payload: bytes) -> None:
+            self.phase = "import" if b'"consignments":' in payload else "guard"
+            try:
+                ship(payload)
+            finally:
+                self.phase = "?"
+
+        sb._ship_listed = labelled  # type: ignore[method-assign]
+        return self
+
+    def sink(self, scope: str, data: dict[str, Any]) -> None:
+        """A store event (called on the sandbox's request threads)."""
+        if scope != "store/order/statusUpdated":
+            return
+        order_id, status = int(data["id"]), data["status"]
+        if status["new_status_id"] == SHIPPED:
+            self.shipped.setdefault(order_id, self.phase)
+        elif status["previous_status_id"] == SHIPPED:
+            self.put_back[order_id] = self.shipped.get(order_id, "?")
+
+
+def watch_reads(client: BigCommerceClient, other: OtherApp) -> None:
+    """Label the importer's order reads for ``other``, and note the ids it received.
+
+    The queue's top (``wire_pages``, one order, no lines), the import listing
+    (``wire_pages_keyset`` with lines), the guard's re-read (``wire_pages_keyset`` without
+    lines) and a fetch by id. All run on the importer's thread, one at a time.
+    """
+    orders = client.orders
+    listed, keyset, get = orders.wire_pages, orders.wire_pages_keyset, orders.get
+
+    def labelled(pages: Iterator[list[Any]], phase: str) -> Iterator[list[Any]]:
+        while True:
+            other.phase = phase
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            finally:
+                other.phase = "idle"
+            if phase == "import":
+                other.seen.update(i for item in page if (i := wire_id(item)))
+            yield page
+
+    def top(**kwargs: Any) -> Iterator[list[Any]]:
+        return labelled(listed(**kwargs), "top")
+
+    def pages(**kwargs: Any) -> Iterator[list[Any]]:
+        return labelled(keyset(**kwargs), "import" if kwargs.get("embed_lines") else "guard")
+
+    def fetch(order_id: int, **kwargs: Any) -> Any:
+        other.phase = "fetch"
+        try:
+            order = get(order_id, **kwargs)
+        finally:
+            other.phase = "idle"
+        other.seen.add(order_id)
+        return order
+
+    orders.wire_pages = top  # type: ignore[method-assign]
+    orders.wire_pages_keyset = pages  # type: ignore[method-assign]
+    orders.get = fetch  # type: ignore[method-assign]
+
+
+def settled(sb: Sandbox, erp: Erp, ids: Sequence[int]) -> bool:
+    """Nothing left to do: no order of ``ids`` waits in the "get" status, none quarantined."""
+    waiting = any(s == AF for s in store_statuses(sb, ids).values())
+    return not waiting and not list(erp.quarantine.entries("order"))
+
+
+def assert_exactly_once_or_shipped_elsewhere(
+    sb: Sandbox, erp: Erp, ids: Sequence[int], other: OtherApp
+) -> None:
+    """The hostile-store audit: what must hold when another app ships orders meanwhile.
+
+    * nothing doubled, and nothing in the ERP that was not in the "get" status;
+    * every order the other app left alone: one ERP order, moved to Awaiting Shipment;
+    * every order the importer received (listed with its lines, or fetched): one ERP order;
+    * an order the other app shipped is Shipped or, only when it was shipped during the
+      guard's own re-read (the answer still said "waiting" and the move followed), Awaiting
+      Shipment: that race is the window left between a re-read and a PUT, which no client
+      can close (the API has no conditional status change);
+    * an order shipped before the importer ever received it (during the queue's one-order
+      top read, or in an answer the network then lost) left the "get" status unread: the
+      work queue no longer holds it, and no importer of the status can know it existed;
+    * nothing left in quarantine (the caller replays it until then).
+
+    One more window is left open by design, too rare to meet here: a store that answers the
+    guard's re-read with a stale copy of an earlier answer (``repeat_page`` whose earlier
+    answer had the same filters, i.e. an earlier page with the same top id) can make an
+    order the other app shipped after the listing look waiting; no client can tell a stale
+    answer from a fresh one.
+    """
+    statuses = store_statuses(sb, ids)
+    refs = erp_refs(erp)
+    doubled = sorted({r for r in refs if refs.count(r) > 1}) if len(set(refs)) != len(refs) else []
+    assert not doubled, f"doubled in the ERP: {doubled[:20]}"
+    strangers = sorted(set(refs) - set(expected_refs(ids)))
+    assert not strangers, f"in the ERP but never in the get status: {strangers[:20]}"
+    imported = {int(ref[len(CODE) :]) for ref in refs}
+    untouched = [i for i in ids if i not in other.shipped]
+    not_moved = sorted(i for i in untouched if statuses[i] != AS)
+    assert not not_moved, f"{len(not_moved)} orders not moved: {not_moved[:20]}"
+    lost = sorted((set(untouched) | (other.seen & set(ids))) - imported)
+    assert not lost, f"lost: {lost[:20]}"
+    put_back = {i: phase for i, phase in other.put_back.items() if phase != "guard"}
+    assert not put_back, f"orders another app shipped, put back by us: {put_back}"
+    odd = {i: statuses[i] for i in other.shipped if statuses[i] not in (AS, SHIPPED)}
+    assert not odd, f"shipped orders in another status: {odd}"
+    entries = list(erp.quarantine.entries("order"))
+    assert entries == [], [(e.external_id, e.code, e.reason) for e in entries]

@@ -98,3 +98,19 @@ def test_cycle_pushes_changed_stock_after_the_orders(make_rig: MakeRig) -> None:
     rig.later()
     again = runner.run_cycle()
     assert again.inventory_pushed == 0
+
+
+def test_a_customer_list_that_keeps_failing_does_not_hold_back_the_orders(
+    make_rig: MakeRig,
+) -> None:
+    rig = make_rig()
+    waiting = rig.store_orders_in(OrderStatus.AWAITING_FULFILLMENT)
+    # Every customer read fails beyond the client's retries for the whole cycle.
+    rig.sb.knobs.fail_next("503", n=1000, path_prefix="/v3/customers")
+    report = SyncRunner(rig.client, rig.settings, rig.ports).run_now()
+    rig.sb.knobs.clear_faults()
+    assert report.failed  # the customers stage failed, and says so
+    assert any(error.startswith("customers:") for error in report.errors)
+    assert rig.erp.sync_state.get_cursor(CUSTOMER_STREAM) is None
+    assert report.orders_imported == len(waiting)  # the orders stage ran all the same
+    assert rig.store_orders_in(OrderStatus.AWAITING_FULFILLMENT) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import PagingError, PermissionDeniedError
+from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.export.inventory import InventoryPusher
 from bigcommerce_connect.export.report import Action
 from bigcommerce_connect.notifications import NotificationKind
@@ -19,7 +19,7 @@ from bigcommerce_connect.ports import BindingEntity, StockSource
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import CustomerImporter
-from bigcommerce_connect.sync.importer import StoreImporter
+from bigcommerce_connect.sync.importer import LockedError, StoreImporter
 from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.orders import OrderImporter
 from bigcommerce_connect.sync.report import RunReport
@@ -108,22 +108,25 @@ class SyncRunner:
 
 
 def _stage(ctx: SyncContext, name: str, work: Callable[[], object]) -> None:
-    """Run one stage; a missing API scope or a stuck list fails only this stage.
+    """Run one stage; a store failure in it fails only this stage.
 
-    A 403 is about one kind of data (the API account lacks, say, the Products scope), and a
-    list that stops making progress (:class:`PagingError`: the store ignored ``page`` or
-    repeated a page) about one list: the stage stops where it is, with its cursor unchanged,
-    and is reported and notified; the next stages still run (orders import their customers
-    by id). Any other store failure still ends the whole cycle.
+    A 403 is about one kind of data (the API account lacks, say, the Products scope), a list
+    that stops making progress (:class:`PagingError`) about one list, and a failure that
+    outlasted the retries (a customers page always too large, say) about one stage: the
+    stage stops where it is, with its cursor unchanged, and is reported and notified; the
+    next stages still run (orders import their customers by id), so a stuck customer list
+    never holds back the orders. Only a lost store lock ends the whole cycle.
     """
     try:
         work()
-    except (PermissionDeniedError, PagingError) as error:
+    except LockedError:
+        raise  # another runner took the store over: nothing more may run
+    except BigCommerceError as error:
         ctx.report.failed = True
         ctx.report.errors.append(f"{name}: {error}")
         ctx.notify(
             NotificationKind.ERROR,
             f"run.{error.code}",
             f"the {name} stage stopped: {error}",
-            request_id=error.request_id,
+            request_id=getattr(error, "request_id", None),
         )
