@@ -40,8 +40,9 @@ def test_contacts_link_by_email_or_create(rig: ExportRig) -> None:
     assert created.action is Action.CREATED
     store_customer = rig.sb.store.customers[created.customer_id or 0]
     assert (store_customer["email"], store_customer["last_name"]) == (
-        "new.buyer@example.com", "O'Néill",
-    )  # fmt: skip
+        "new.buyer@example.com",
+        "O'Néill",
+    )
     hash_ = rig.client.endpoint.store_hash
     assert created.admin_url == (
         f"https://store-{hash_}.mybigcommerce.com/manage/customers/{created.customer_id}/edit"

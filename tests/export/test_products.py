@@ -31,8 +31,10 @@ def test_new_item_is_created_with_ids_written_back(rig: ExportRig) -> None:
     assert result.action is Action.CREATED, result.error
     product = rig.store_product(result.product_id or 0)
     assert (product["name"], product["sku"], product["categories"]) == (
-        "Garden Hose", "NEW-1", [2, 3],
-    )  # fmt: skip
+        "Garden Hose",
+        "NEW-1",
+        [2, 3],
+    )
     assert product["base_variant_id"] == result.variant_id is not None
     assert bound(rig, "product", "I1")["external_id"] == str(result.product_id)
     assert bound(rig, "variant", "I1")["external_id"] == str(result.variant_id)
@@ -62,9 +64,12 @@ def test_existing_products_are_linked_by_sku_not_duplicated(rig: ExportRig) -> N
     assert variant is not None
     assert variant["price"] == Decimal("7.25")
     assert bound(rig, "variant", "V3M") | {"fingerprint": ""} == {
-        "external_id": str(variant["id"]), "product_id": 3, "variant_id": variant["id"],
-        "sku": "SKU-00003-M", "fingerprint": "",
-    }  # fmt: skip
+        "external_id": str(variant["id"]),
+        "product_id": 3,
+        "variant_id": variant["id"],
+        "sku": "SKU-00003-M",
+        "fingerprint": "",
+    }
     assert rig.erp.bindings.get_by_local("product", "V3M") is None  # the product is shared
 
 
@@ -159,8 +164,12 @@ def test_partial_batch_failure_is_reported_per_item(rig: ExportRig) -> None:
     assert [r.action for r in report.items] == [Action.UPDATED, Action.FAILED, Action.UPDATED]
     assert str(gone) in report.item("I1").error
     assert report.counts == {
-        "created": 0, "updated": 2, "linked": 0, "unchanged": 0, "failed": 1,
-    }  # fmt: skip
+        "created": 0,
+        "updated": 2,
+        "linked": 0,
+        "unchanged": 0,
+        "failed": 1,
+    }
     assert rig.erp.sync_state.get_cursor("products_export") == T0  # not moved: a failure
     # The failed item is retried next run; the others are unchanged and cost nothing.
     again = rig.products.export_changed()
@@ -245,8 +254,10 @@ def test_upload_on_demand_reports_each_chosen_item(rig: ExportRig) -> None:
     report = rig.products.upload(["A", "B", "nope"])
 
     assert [(r.local_id, r.action) for r in report.items] == [
-        ("A", Action.UPDATED), ("B", Action.CREATED), ("nope", Action.FAILED),
-    ]  # fmt: skip
+        ("A", Action.UPDATED),
+        ("B", Action.CREATED),
+        ("nope", Action.FAILED),
+    ]
     assert len(rig.transport.writes("/v3/catalog/products")) == 2  # forced: A is sent again
 
 

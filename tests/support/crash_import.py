@@ -15,7 +15,7 @@ Without ``CRASH_AT`` it is a plain run that prints its report as JSON. More swit
 
 * ``FAST_RETRY=1`` - short retries and read timeout, for runs under faults
 * ``HOSTILE=1`` - as ``FAST_RETRY``, plus the hostile-store soak's deadline and body cap
-  (``HOSTILE_CLIENT`` in ``tests/support/proof.py``), for every fault kind
+  (``HOSTILE_CLIENT`` in ``tests/support/reliability.py``), for every fault kind
 * ``REPLAY=1`` - after the import, replay the order quarantine once (when it holds any)
 * ``RUNNER=sync`` - a whole ``SyncRunner`` cycle instead of the order import
 * ``BYPASS_LOCK=1`` - a store lock that always grants (as if a host's lock failed)
@@ -97,7 +97,7 @@ def main(api_path: str, token: str, db: str) -> int:
             "retry": RetryPolicy(max_attempts=6, base_delay=0.02, max_delay=0.3),
         }
     if os.environ.get("HOSTILE"):
-        # The hostile-store soak's client (support.proof.HOSTILE_CLIENT and FAST_RETRY): a
+        # The hostile-store soak's client (support.reliability.HOSTILE_CLIENT and FAST_RETRY): a
         # deadline that cuts a trickling body, a cap a huge body or gzip bomb runs into.
         client_options = {
             "timeout": 0.2,

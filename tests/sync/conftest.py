@@ -14,7 +14,7 @@ from bigcommerce_connect.adapters.memory import FixedClock, MemoryErp
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.sandbox import Sandbox
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter
-from support.proof import catalogue as catalogue_of
+from support.reliability import catalogue as catalogue_of
 from support.sandboxes import StartSandbox
 
 

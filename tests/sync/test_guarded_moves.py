@@ -14,7 +14,7 @@ from bigcommerce_connect.adapters.memory import MemoryErp
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sync import ImportOptions
-from support.proof import all_awaiting_fulfillment
+from support.reliability import all_awaiting_fulfillment
 
 from .conftest import MakeRig
 
@@ -75,7 +75,7 @@ def test_the_status_re_read_is_one_call_per_page(make_rig: MakeRig) -> None:
 
 
 def test_calls_per_imported_order_stay_within_budget_on_a_large_import() -> None:
-    from support.proof import catalogue, fast_client, runner_for, settings_for
+    from support.reliability import catalogue, fast_client, runner_for, settings_for
 
     config = SandboxConfig(seed=7, orders=1600, customers=200, products=40)
     with run_sandbox(config) as sb:

@@ -22,7 +22,7 @@ from bigcommerce_connect.cli import main as cli_main
 from bigcommerce_connect.errors import AuthenticationError, BigCommerceError, NetworkError
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.settings import SettingsError
-from support.proof import (
+from support.reliability import (
     SOAK_FAULTS,
     all_awaiting_fulfillment,
     catalogue,

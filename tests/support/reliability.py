@@ -1,6 +1,6 @@
-"""Shared pieces of the proof suite: a store full of orders to import, a runner, an audit.
+"""Shared pieces of the reliability suite: a store full of orders to import, a runner, an audit.
 
-A proof scenario prepares a sandbox whose orders all wait in Awaiting Fulfillment, runs the
+A reliability scenario prepares a sandbox whose orders all wait in Awaiting Fulfillment, runs the
 import (possibly several times: a run may fail and the cursor makes the next one safe), and
 then audits both sides: every store order moved, exactly one ERP order per store order,
 nothing left in quarantine.

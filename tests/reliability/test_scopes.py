@@ -15,7 +15,7 @@ from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import SandboxConfig, run_sandbox
 from bigcommerce_connect.sync import SyncContext
 from bigcommerce_connect.transport import Headers, HttpRequest, HttpResponse, Urllib3Transport
-from support.proof import (
+from support.reliability import (
     AS,
     all_awaiting_fulfillment,
     catalogue,

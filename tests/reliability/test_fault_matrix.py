@@ -23,7 +23,7 @@ from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sandbox.knobs import ALL_FAULT_KINDS
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, RunReport, StoreImporter
-from support.proof import all_awaiting_fulfillment, catalogue, erp_refs, expected_refs
+from support.reliability import all_awaiting_fulfillment, catalogue, erp_refs, expected_refs
 
 AS = int(OrderStatus.AWAITING_SHIPMENT)
 SHIPPED = int(OrderStatus.SHIPPED)

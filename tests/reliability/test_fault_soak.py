@@ -14,7 +14,7 @@ import pytest
 from bigcommerce_connect.adapters.memory import MemoryErp
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
-from support.proof import (
+from support.reliability import (
     AS,
     SOAK_FAULTS,
     all_awaiting_fulfillment,

@@ -23,7 +23,7 @@ from bigcommerce_connect.adapters.memory import FixedClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sync import RunReport
-from support.proof import (
+from support.reliability import (
     all_awaiting_fulfillment,
     assert_exactly_once,
     catalogue,

@@ -23,7 +23,7 @@ import pytest
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.adapters.sqlite.codec import utc_text
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
-from support.proof import (
+from support.reliability import (
     AF,
     AS,
     SOAK_FAULTS,

@@ -24,7 +24,7 @@ from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sync.webhooks import SECRET_HEADER
 from bigcommerce_connect.transport import HttpRequest, HttpResponse, Urllib3Transport
-from support.proof import (
+from support.reliability import (
     AF,
     AS,
     all_awaiting_fulfillment,

@@ -29,7 +29,7 @@ from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from bigcommerce_connect.sandbox.knobs import DEFAULT_RANDOM_KINDS, FAULT_KINDS
 from bigcommerce_connect.sync import RunReport, StoreImporter, SyncRunner
-from support.proof import (
+from support.reliability import (
     AS,
     SHIPPED,
     OtherApp,

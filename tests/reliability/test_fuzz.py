@@ -56,9 +56,18 @@ JSON = st.recursive(
 
 SCHEMES = st.sampled_from(["https://", "http://", "ftp://", "", "https:/", "HTTPS://"])
 HOSTS = st.sampled_from(
-    ["api.bigcommerce.com", "store-x.mybigcommerce.com", "127.0.0.1:8080", "localhost", "[::1]",
-     "evil.com", "api.bigcommerce.com.evil.com", "", "api.bigcommerce.com:443"]
-)  # fmt: skip
+    [
+        "api.bigcommerce.com",
+        "store-x.mybigcommerce.com",
+        "127.0.0.1:8080",
+        "localhost",
+        "[::1]",
+        "evil.com",
+        "api.bigcommerce.com.evil.com",
+        "",
+        "api.bigcommerce.com:443",
+    ]
+)
 SEGMENTS = st.lists(
     st.sampled_from(["stores", "api", "v2", "v3", "abc123", "", "..", "%2F", "v3?x=1", "#f"])
     | st.text(max_size=6),
