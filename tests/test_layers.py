@@ -8,7 +8,7 @@ The layers (docs/architecture.md draws them), bottom to top:
    batch results, status, clock, the ``Requester`` protocol
 2. models, records, resources (typed endpoint groups over a ``Requester``)
 3. client (builds the resources; its parts: client_requests, client_sending, client_answers,
-   client_paging), settings (and building a client from them)
+   client_paging), settings (and building a client from them), settings_files
 4. mapping
 5. ports, notifications
 6. sync, export
@@ -54,7 +54,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(
         ["client", "client_answers", "client_paging", "client_requests", "client_sending"], 3
     ),
-    "settings": 3,
+    **dict.fromkeys(["settings", "settings_files"], 3),
     "mapping": 4,
     **dict.fromkeys(["ports", "notifications"], 5),
     **dict.fromkeys(["sync", "export"], 6),

@@ -26,7 +26,7 @@ from bigcommerce_connect.client_paging import (
     numbered_pages_v3,
 )
 from bigcommerce_connect.client_requests import USER_AGENT as USER_AGENT
-from bigcommerce_connect.client_requests import RequestBuilder, auth_headers
+from bigcommerce_connect.client_requests import Credentials, RequestBuilder
 from bigcommerce_connect.client_requests import encode_query as encode_query
 from bigcommerce_connect.client_sending import RetryingSender
 from bigcommerce_connect.ratelimit import RateLimitGovernor
@@ -46,7 +46,7 @@ from bigcommerce_connect.resources import (
     WebhooksResource,
 )
 from bigcommerce_connect.retry import RetryPolicy
-from bigcommerce_connect.secret import Secret
+from bigcommerce_connect.secret import CredentialError, Secret
 from bigcommerce_connect.transport import DEFAULT_MAX_BODY_BYTES, Transport, Urllib3Transport
 
 __all__ = ["ApiResponse", "ApiVersion", "BigCommerceClient"]
@@ -86,8 +86,8 @@ class BigCommerceClient:
         api_path: str | ApiPath,
         access_token: str | Secret,
         *,
-        client_id: str = "",
-        username: str = "",
+        client_id: str | Secret = "",
+        username: str | Secret = "",
         allow_insecure_host: bool = False,
         transport: Transport | None = None,
         ca_file: str | None = None,
@@ -105,14 +105,17 @@ class BigCommerceClient:
             if isinstance(api_path, ApiPath)
             else parse_api_path(api_path, allow_insecure_host=allow_insecure_host)
         )
-        token = access_token if isinstance(access_token, Secret) else Secret(access_token)
-        if not token:
-            raise ValueError("the API token is empty")
-        if self.endpoint.auth_mode is AuthMode.LEGACY_BASIC and not username:
-            raise ValueError("a legacy API path needs the API user name (username) for Basic auth")
+        # Stripped and checked once; kept as Secrets, the headers are built per request.
+        credentials = Credentials(access_token, client_id=client_id, username=username)
+        if not credentials.token:
+            raise CredentialError("api_token", "is empty")
+        if self.endpoint.auth_mode is AuthMode.LEGACY_BASIC and not credentials.username:
+            raise CredentialError(
+                "username", "a legacy API path needs the API user name for Basic auth"
+            )
         self._requests = RequestBuilder(
             self.endpoint,
-            auth_headers(self.endpoint, token, client_id, username),
+            credentials,
             timeout=timeout,
             deadline=deadline,
         )

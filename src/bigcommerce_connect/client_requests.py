@@ -16,11 +16,11 @@ from bigcommerce_connect._version import __version__
 from bigcommerce_connect.api_path import ApiPath, AuthMode
 from bigcommerce_connect.errors import UnsupportedOperationError
 from bigcommerce_connect.requester import ApiVersion
-from bigcommerce_connect.secret import Secret
+from bigcommerce_connect.secret import Secret, header_secret
 from bigcommerce_connect.transport import Headers, HttpRequest
 from bigcommerce_connect.values import encode_json, format_query_value
 
-__all__ = ["USER_AGENT", "RequestBuilder", "auth_headers", "encode_query"]
+__all__ = ["USER_AGENT", "Credentials", "RequestBuilder", "auth_headers", "encode_query"]
 
 USER_AGENT: Final = f"bigcommerce-connect/{__version__} (+python)"
 
@@ -34,13 +34,15 @@ class RequestBuilder:
     def __init__(
         self,
         endpoint: ApiPath,
-        auth: Mapping[str, str],
+        credentials: Credentials,
         *,
         timeout: float,
         deadline: float | None,
     ) -> None:
         self.endpoint = endpoint
-        self._auth = dict(auth)
+        # The credentials stay Secrets: the auth header is built per request and kept by
+        # nothing but that request.
+        self._credentials = credentials
         self._timeout = timeout
         self._deadline = deadline
 
@@ -85,7 +87,11 @@ class RequestBuilder:
         return self.endpoint.v3_base
 
     def _headers(self, has_body: bool, extra: Mapping[str, str] | None) -> Headers:
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self._auth}
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            **self._credentials.headers(self.endpoint),
+        }
         if has_body:
             headers["Content-Type"] = "application/json"
         if extra:
@@ -99,12 +105,47 @@ def encode_query(params: Mapping[str, Any], version: ApiVersion) -> str:
     return urlencode([(k, v) for k, v in pairs if v is not None], quote_via=quote, safe=":,")
 
 
-def auth_headers(endpoint: ApiPath, token: Secret, client_id: str, username: str) -> dict[str, str]:
-    """The credentials' headers: Basic auth for a legacy API path, else the OAuth token."""
+class Credentials:
+    """A store's credentials, kept as :class:`Secret` values only; never shown.
+
+    Each value is checked once, here (see :func:`~bigcommerce_connect.secret.header_secret`):
+    surrounding whitespace is dropped, a character no header can carry raises
+    :class:`~bigcommerce_connect.secret.CredentialError` without showing the value.
+    """
+
+    __slots__ = ("client_id", "token", "username")
+
+    def __init__(
+        self, token: Secret | str, *, client_id: Secret | str = "", username: Secret | str = ""
+    ) -> None:
+        self.token = header_secret(token, "api_token")
+        self.client_id = header_secret(client_id, "client_id")
+        self.username = header_secret(username, "username")
+
+    def headers(self, endpoint: ApiPath) -> dict[str, str]:
+        """The auth headers for one request (see :func:`auth_headers`)."""
+        return auth_headers(endpoint, self.token, self.client_id, self.username)
+
+    def __repr__(self) -> str:
+        return "Credentials(********)"
+
+
+def auth_headers(
+    endpoint: ApiPath, token: Secret, client_id: Secret | str, username: Secret | str
+) -> dict[str, str]:
+    """The credentials' headers: Basic auth for a legacy API path, else the OAuth token.
+
+    Built per request from the secrets and handed to that request only.
+    """
     if endpoint.auth_mode is AuthMode.LEGACY_BASIC:
-        raw = f"{username}:{token.reveal()}".encode()
+        raw = f"{_reveal(username)}:{token.reveal()}".encode()
         return {"Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
     headers = {"X-Auth-Token": token.reveal()}
-    if client_id:
-        headers["X-Auth-Client"] = client_id
+    client = _reveal(client_id)
+    if client:
+        headers["X-Auth-Client"] = client
     return headers
+
+
+def _reveal(value: Secret | str) -> str:
+    return value.reveal() if isinstance(value, Secret) else value

@@ -235,18 +235,21 @@ class StoreLock(Protocol):
 
 
 class WebhookReceipts(Protocol):
-    """Remembers processed webhook payload hashes, so a redelivery is processed once.
+    """Remembers processed webhook deliveries by key, so a redelivery is processed once.
 
-    A hash is recorded only after its event was processed: an event that failed half-way is
-    processed again when the store redelivers it (processing is idempotent through bindings).
+    The key is an opaque string of at most a few hundred characters naming one delivery (the
+    handler builds it from the scope, the payload hash and the creation time): store and
+    compare it exactly. A key is recorded only after its delivery was processed: one that
+    failed half-way is processed again when the store redelivers it (processing is idempotent
+    through bindings).
     """
 
     def has_seen(self, payload_hash: str) -> bool:
-        """Whether an event with this payload hash was already processed."""
+        """Whether the delivery with this key was already processed."""
         ...
 
     def record(self, payload_hash: str) -> None:
-        """Remember that the event with this payload hash was processed."""
+        """Remember that the delivery with this key was processed."""
         ...
 
 
@@ -259,10 +262,18 @@ class CreditLimits(Protocol):
 
 
 class AccessPolicy(Protocol):
-    """Decides which employees may act on the store with its credentials (B2B access)."""
+    """Decides which employees may act on the store with its credentials (B2B access).
+
+    Only the bool ``True`` grants. Any other answer, truthy or not (``"no"``, ``1``, a
+    non-empty list, ``None``), and any exception raised is a refusal: the SDK raises
+    ``AccessDeniedError`` before anything is sent to the store.
+    """
 
     def may_use_store(self, employee: str, action: str) -> bool:
-        """Whether ``employee`` may perform ``action`` ("create_customer", "price_levels"...)."""
+        """Whether ``employee`` may perform ``action`` ("create_customer", "price_levels"...).
+
+        Return exactly ``True`` to grant; anything else refuses.
+        """
         ...
 
 

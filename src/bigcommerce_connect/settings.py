@@ -17,7 +17,7 @@ from cattrs.errors import ClassValidationError
 from bigcommerce_connect.api_path import ApiPath, ApiPathError, AuthMode, parse_api_path
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import ConnectError
-from bigcommerce_connect.secret import Secret
+from bigcommerce_connect.secret import CredentialError, Secret, header_secret
 from bigcommerce_connect.values import register_value_hooks
 
 __all__ = ["SettingsError", "StoreSettings"]
@@ -31,8 +31,21 @@ class SettingsError(ConnectError, ValueError):
         self.problems = problems
 
 
-def _secret(value: Secret | str) -> Secret:
-    return value if isinstance(value, Secret) else Secret(value)
+def _credential(value: Secret | str, field: str) -> Secret:
+    # Surrounding whitespace (a token file's newline) dropped; a character no HTTP header can
+    # carry refused, naming the field and never the value.
+    try:
+        return header_secret(value, field)
+    except CredentialError as error:
+        raise SettingsError([str(error)]) from None
+
+
+def _api_token(value: Secret | str) -> Secret:
+    return _credential(value, "api_token")
+
+
+def _username(value: Secret | str) -> Secret:
+    return _credential(value, "username")
 
 
 def _aware_utc(value: datetime | None) -> datetime | None:
@@ -58,14 +71,17 @@ class StoreSettings:
     only: it permits plain http on loopback and hosts that are not BigCommerce's.
     ``last_update`` is an initial value only: where a stream with no cursor yet in the ERP's
     sync state starts reading. Runs keep their cursors in the sync state and never write it.
+    ``api_token`` and ``username`` are :class:`~bigcommerce_connect.secret.Secret` values (a
+    string is accepted): surrounding whitespace is dropped, and a character an HTTP header
+    cannot carry raises :class:`SettingsError` without showing the value.
     """
 
     api_path: str
-    api_token: Secret = attrs.field(converter=_secret)
+    api_token: Secret = attrs.field(converter=_api_token)
     description: str = ""
     code: str = ""
     b2b: bool = False
-    username: str = ""
+    username: Secret = attrs.field(default=Secret(""), converter=_username)
     get_order_status: int | str = attrs.field(default="Awaiting Fulfillment", converter=_status)
     set_order_status: int | str = attrs.field(default="Awaiting Shipment", converter=_status)
     customer_import: str | None = None
@@ -114,12 +130,17 @@ class StoreSettings:
         return cls.from_dict(data)
 
     def to_dict(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
-        """Dump to plain JSON-compatible data; the token is left out unless ``reveal_secrets``."""
+        """Dump to plain JSON-compatible data; credentials are left out unless ``reveal_secrets``.
+
+        The credentials are ``api_token`` and ``username`` (the Basic-auth user of a legacy
+        API path, the client id of an OAuth one).
+        """
         data: dict[str, Any] = _CONVERTER.unstructure(self)
-        if reveal_secrets:
-            data["api_token"] = self.api_token.reveal()
-        else:
-            del data["api_token"]
+        for name in ("api_token", "username"):
+            if reveal_secrets:
+                data[name] = getattr(self, name).reveal()
+            else:
+                del data[name]
         return data
 
     def to_json(self, *, reveal_secrets: bool = False) -> str:
@@ -172,6 +193,12 @@ def _strict(kind: type[Any], label: str) -> Any:
     return structure
 
 
+def _strict_secret(value: object, _: object) -> Secret | str:
+    if not isinstance(value, (str, Secret)):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
 def _structure_status(value: object, _: object) -> int | str:
     return _status(value)  # type: ignore[arg-type]
 
@@ -180,7 +207,8 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(str, _strict(str, "a string"))
-    converter.register_structure_hook(Secret, lambda value, _: Secret(value))
+    # A Secret field is converted (stripped and checked) by its own attrs converter.
+    converter.register_structure_hook(Secret, _strict_secret)
     converter.register_unstructure_hook(Secret, lambda _: "********")
     converter.register_structure_hook(int | str, _structure_status)
     # last_update: any wire timestamp in, exact ISO 8601 out (the one codec's rules).

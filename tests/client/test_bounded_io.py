@@ -442,22 +442,23 @@ def test_head_and_no_content_answers_keep_the_connection(
 
 
 @pytest.mark.parametrize(
-    "request_kwargs",
+    ("request_kwargs", "kind"),
     [
-        {"headers": {"X-Note": "snow \u2603"}},  # not Latin-1: http.client's UnicodeEncodeError
-        {"timeout": -1.0},  # socket's ValueError
+        # not Latin-1: http.client's UnicodeEncodeError (refused before, naming the header)
+        ({"headers": {"X-Note": "snow \u2603"}}, "header"),
+        ({"timeout": -1.0}, "unexpected"),  # socket's ValueError
     ],
     ids=["non-latin-1-header", "negative-timeout"],
 )
 def test_unusable_requests_give_a_transport_error(
-    transports: Callable[..., Urllib3Transport], request_kwargs: dict[str, object]
+    transports: Callable[..., Urllib3Transport], request_kwargs: dict[str, object], kind: str
 ) -> None:
     with (
         serve({"/x": encoded(PAYLOAD, "identity")}) as base,
         pytest.raises(TransportError) as caught,
     ):
         transports().send(HttpRequest("GET", f"{base}/x", **request_kwargs))  # type: ignore[arg-type]
-    assert caught.value.kind == "unexpected"
+    assert caught.value.kind == kind
     assert not caught.value.retryable
 
 

@@ -299,7 +299,7 @@ def test_a_webhook_for_an_unreadable_order_quarantines_it(corpus_store: Sandbox)
         "data": {"type": "order", "id": broken},
         "hash": "h1",
         "created_at": 1700000000,
-        "producer": "stores/x",
+        "producer": f"stores/{sb.store_hash}",
     }
     with fast_client(sb, settings) as client:
         handler = runner_for(client, settings, erp).importer.webhook_handler("s3cret")

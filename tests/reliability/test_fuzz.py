@@ -87,7 +87,8 @@ def test_url_shaped_api_paths_parse_or_raise_api_path_error(
         return
     # Whatever parses is usable: bases under its origin, plain http only on loopback.
     assert path.v2_base.startswith(path.origin)
-    assert path.origin.startswith("https://") or path.host in ("127.0.0.1", "localhost", "::1")
+    loopback = ("127.0.0.1", "localhost", "::1", "[::1]")
+    assert path.origin.startswith("https://") or path.host in loopback
 
 
 FIELDS = [field.name for field in attrs.fields(StoreSettings) if field.init]

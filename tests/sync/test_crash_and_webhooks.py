@@ -71,12 +71,14 @@ def test_lock_is_released_after_a_crash(make_rig: MakeRig) -> None:
     assert "another import" not in " ".join(report.errors)
 
 
-def delivery(order_id: int, payload_hash: str, scope: str = "store/order/created") -> bytes:
+def delivery(
+    order_id: int, payload_hash: str, scope: str = "store/order/created", store: str = "abc"
+) -> bytes:
     return json.dumps(
         {
             "scope": scope,
             "store_id": "1001",
-            "producer": "stores/abc",
+            "producer": f"stores/{store}",
             "data": {"type": "order", "id": order_id},
             "hash": payload_hash,
             "created_at": 1767225600,
@@ -89,8 +91,9 @@ def test_webhook_delivered_twice_imports_once(make_rig: MakeRig) -> None:
     handler = rig.importer.webhook_handler("s3cret")
     order_id = rig.sb.store.add_order(line_count=2)
     headers = {SECRET_HEADER: "s3cret"}
-    first = handler.handle(headers, delivery(order_id, "h1"))
-    second = handler.handle(headers, delivery(order_id, "h1"))
+    store = rig.sb.store_hash
+    first = handler.handle(headers, delivery(order_id, "h1", store=store))
+    second = handler.handle(headers, delivery(order_id, "h1", store=store))
     assert first.outcome is WebhookOutcome.PROCESSED
     assert second.outcome is WebhookOutcome.DUPLICATE
     assert rig.erp_order_refs() == [f"BC{order_id}"]
@@ -102,8 +105,9 @@ def test_webhook_with_a_new_hash_for_a_known_order_does_not_double(make_rig: Mak
     handler = rig.importer.webhook_handler("s3cret")
     order_id = rig.sb.store.add_order(line_count=1)
     headers = {SECRET_HEADER: "s3cret"}
-    handler.handle(headers, delivery(order_id, "a", "store/order/statusUpdated"))
-    result = handler.handle(headers, delivery(order_id, "b", "store/order/updated"))
+    store = rig.sb.store_hash
+    handler.handle(headers, delivery(order_id, "a", "store/order/statusUpdated", store))
+    result = handler.handle(headers, delivery(order_id, "b", "store/order/updated", store))
     assert result.outcome is WebhookOutcome.IGNORED  # moved out of the import status already
     assert rig.erp_order_refs() == [f"BC{order_id}"]
 
@@ -131,7 +135,8 @@ def test_webhook_never_trusts_the_payload_it_refetches(make_rig: MakeRig) -> Non
     rig = make_rig()
     handler = rig.importer.webhook_handler("s3cret")
     rig.sb.requests.clear()
-    result = handler.handle({SECRET_HEADER: "s3cret"}, delivery(999_999, "zz"))
+    body = delivery(999_999, "zz", store=rig.sb.store_hash)
+    result = handler.handle({SECRET_HEADER: "s3cret"}, body)
     assert result.outcome is WebhookOutcome.IGNORED
     assert (
         rig.sb.requests.count(

@@ -348,7 +348,7 @@ class MemoryLock:
 
 
 class MemoryWebhookReceipts:
-    """Payload hashes seen so far."""
+    """Keys of the webhook deliveries processed so far."""
 
     def __init__(self, shared: _Shared) -> None:
         self._shared = shared

@@ -17,9 +17,8 @@ from bigcommerce_connect.cli import (
     sandbox_cmd,
     sync_cmd,
 )
-from bigcommerce_connect.cli.subcommand import CliError
-from bigcommerce_connect.errors import BigCommerceError
-from bigcommerce_connect.mapping import MappingError
+from bigcommerce_connect.cli.display import terminal_text
+from bigcommerce_connect.errors import ConnectError
 
 __all__ = ["build_parser", "main"]
 
@@ -50,8 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         result: int = handler(args)
-    except (CliError, BigCommerceError, MappingError) as error:
-        sys.stderr.write(f"bigcommerce-connect {args.command}: {error}\n")
+    except ConnectError as error:  # every SDK error: one line, never a traceback
+        sys.stderr.write(f"bigcommerce-connect {args.command}: {terminal_text(error)}\n")
         return 1
     except KeyboardInterrupt:
         return 1

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from bigcommerce_connect.cli.display import terminal_text
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.client import BigCommerceClient
@@ -65,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     out = sys.stdout
     out.write(
-        f"Store {settings.endpoint.store_hash or settings.endpoint.host} "
-        f"({settings.endpoint.auth_mode.value} auth) at {settings.endpoint.origin}\n"
+        f"Store {terminal_text(settings.endpoint.store_hash or settings.endpoint.host)} "
+        f"({settings.endpoint.auth_mode.value} auth) at {terminal_text(settings.endpoint.origin)}\n"
     )
     failures = 0
     with client_for(args, settings, retry=RetryPolicy(max_attempts=2)) as client:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 probe(client)
             except BigCommerceError as error:
                 failures += 1
-                out.write(f"  FAIL  {label}: {explain(error)}\n")
+                out.write(f"  FAIL  {label}: {terminal_text(explain(error))}\n")
                 if isinstance(error, (NetworkError, AuthenticationError)):
                     break  # every other probe would fail the same way
             else:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
+from bigcommerce_connect.cli.display import json_text, terminal_text
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.cli.sync_cmd import mappings_dir
@@ -47,7 +47,7 @@ def run_statuses(args: argparse.Namespace) -> int:
             label = status.custom_label or status.name or ""
             system = status.system_label or status.name or ""
             renamed = f"  (system: {system})" if system and system != label else ""
-            sys.stdout.write(f"{status.id:>3}  {label}{renamed}\n")
+            sys.stdout.write(f"{status.id:>3}  {terminal_text(label)}{terminal_text(renamed)}\n")
     return 0
 
 
@@ -60,7 +60,7 @@ def run_categories(args: argparse.Namespace) -> int:
 
 
 def _print_node(node: CategoryTreeNode, depth: int) -> None:
-    sys.stdout.write(f"{'  ' * depth}{node.id:>5}  {node.name}\n")
+    sys.stdout.write(f"{'  ' * depth}{node.id:>5}  {terminal_text(node.name)}\n")
     for child in node.children:
         _print_node(child, depth + 1)
 
@@ -72,19 +72,19 @@ def _store(args: argparse.Namespace) -> JsonFileMappingStore:
 def run_mappings_list(args: argparse.Namespace) -> int:
     """Print every mapping name, built-ins first."""
     for name in _store(args).list_names():
-        sys.stdout.write(name + "\n")
+        sys.stdout.write(terminal_text(name) + "\n")
     return 0
 
 
 def run_mappings_show(args: argparse.Namespace) -> int:
     """Print one mapping in its stored JSON format."""
     definition = _store(args).load(args.name)
-    sys.stdout.write(json.dumps(dump_definition(definition), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(dump_definition(definition), indent=2) + "\n")
     return 0
 
 
 def run_mappings_save_as(args: argparse.Namespace) -> int:
     """Copy a mapping ("Save As") so it can be edited and chosen in the settings."""
     copied = _store(args).save_as(args.name, args.new_name)
-    sys.stdout.write(f"saved {copied.name} (a copy of {args.name})\n")
+    sys.stdout.write(f"saved {terminal_text(copied.name)} (a copy of {terminal_text(args.name)})\n")
     return 0

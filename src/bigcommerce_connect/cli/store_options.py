@@ -12,6 +12,7 @@ from typing import Any, Final
 from bigcommerce_connect.cli.subcommand import CliError
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.settings import SettingsError, StoreSettings
+from bigcommerce_connect.settings_files import check_settings_file, read_settings_text
 
 __all__ = ["TOKEN_ENV", "add_store_flags", "client_for", "load_settings"]
 
@@ -43,13 +44,22 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_settings_file(path: str) -> dict[str, Any]:
-    file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text, mode = read_settings_text(path)
     except OSError as error:
         raise CliError(f"cannot read the settings file {path}: {error.strerror}") from None
-    if file.suffix.lower() == ".toml":
-        return _parse_toml(text, path)
+    except UnicodeDecodeError:
+        raise CliError(f"the settings file {path} is not UTF-8 text") from None
+    toml = Path(path).suffix.lower() == ".toml"
+    data = _parse_toml(text, path) if toml else _parse_json(text, path)
+    try:
+        check_settings_file(path, data, mode)
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+    return data
+
+
+def _parse_json(text: str, path: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -90,7 +100,9 @@ def load_settings(args: argparse.Namespace) -> StoreSettings:
         data["api_path"] = args.api_path
     if args.allow_insecure_host:
         data["allow_insecure_host"] = True
-    token = os.environ.get(TOKEN_ENV)
+    # A token from a file or a secret store often ends in a newline: surrounding whitespace
+    # is dropped (settings refuse any other control character, without showing it).
+    token = os.environ.get(TOKEN_ENV, "").strip()
     if token:
         data["api_token"] = token
     if "api_path" not in data:
@@ -98,9 +110,12 @@ def load_settings(args: argparse.Namespace) -> StoreSettings:
     if not data.get("api_token"):
         raise CliError(f"no API token: set {TOKEN_ENV} or put api_token in the settings file")
     try:
-        return StoreSettings.from_dict(data)
+        settings = StoreSettings.from_dict(data)
     except SettingsError as error:
         raise CliError(str(error)) from None
+    if not settings.api_token:  # only whitespace
+        raise CliError(f"no API token: set {TOKEN_ENV} or put api_token in the settings file")
+    return settings
 
 
 def client_for(

@@ -24,6 +24,14 @@ def check_access(policy: AccessPolicy, employee: str, action: str) -> None:
     """Raise :class:`AccessDeniedError` unless ``policy`` lets ``employee`` do ``action``.
 
     A blank employee is always refused: an action nobody is accountable for is not allowed.
+    Only the bool ``True`` grants: any other answer (``"no"``, ``1``, a list, ``None``) is a
+    refusal, and so is a policy that raises (the refusal chains its error).
     """
-    if not employee.strip() or not policy.may_use_store(employee, action):
+    if not employee.strip():
+        raise AccessDeniedError(employee, action)
+    try:
+        answer: object = policy.may_use_store(employee, action)
+    except Exception as error:  # a broken policy must not open the door, nor crash the caller
+        raise AccessDeniedError(employee, action) from error
+    if answer is not True:
         raise AccessDeniedError(employee, action)

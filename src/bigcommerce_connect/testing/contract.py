@@ -228,6 +228,21 @@ class AdapterContract:
         receipts.record("abc")
         assert not receipts.has_seen("abd")
 
+    def test_webhook_receipts_key_whole_deliveries(self, erp: ErpAdapters) -> None:
+        # The handler's keys share the payload hash across later updates of one record: a
+        # key is compared whole and exactly, never by a prefix, a hash part or case.
+        receipts = self._port(erp, "webhook_receipts")
+        first = "store/customer/updated " + "a" * 40 + " 1767225600"
+        receipts.record(first)
+        assert receipts.has_seen(first)
+        assert not receipts.has_seen(first.removesuffix("600") + "660")
+        assert not receipts.has_seen(first.replace("updated", "created"))
+        assert not receipts.has_seen(first.upper())
+        assert not receipts.has_seen("a" * 40)
+        digest = "sha256:" + "0f" * 32
+        receipts.record(digest)
+        assert receipts.has_seen(digest)
+
     # -- export sources ----------------------------------------------------------------------
     # The export reads items, stock, contacts and price levels the host fills its own way.
     # Override these seeding hooks in a subclass (the defaults fit the memory adapters); an

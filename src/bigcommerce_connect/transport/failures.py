@@ -21,6 +21,7 @@ __all__ = [
     "classify_network_error",
     "deadline_error",
     "decoding_error",
+    "header_error",
     "host_of",
     "unexpected_error",
 ]
@@ -179,6 +180,22 @@ def unexpected_error(url: str, error: Exception) -> TransportError:
         f"could not talk to {host}: unexpected {error.__class__.__name__}",
         retryable=False,
         kind="unexpected",
+        url=url,
+    )
+
+
+def header_error(url: str, name: str) -> TransportError:
+    """A header ``name`` whose value no HTTP request can carry; the value is never quoted.
+
+    A control character (a token file's newline) would end the header or smuggle another
+    one, and http.client sends values as Latin-1: nothing is sent, and sending it again
+    cannot help.
+    """
+    return TransportError(
+        f"cannot send the {safe_text(name, 60)} header to {host_of(url)}: its value holds a "
+        "control character or a character outside Latin-1 (check the credential's value)",
+        retryable=False,
+        kind="header",
         url=url,
     )
 

@@ -10,6 +10,7 @@ Nothing but :class:`~bigcommerce_connect.transport.TransportError` leaves
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -31,6 +32,7 @@ from bigcommerce_connect.transport.failures import (
     classify_network_error,
     deadline_error,
     decoding_error,
+    header_error,
     host_of,
     unexpected_error,
 )
@@ -47,6 +49,23 @@ def _size(count: int) -> str:
         if count >= scale and count % scale == 0:
             return f"{count // scale} {unit}"
     return f"{count} bytes"
+
+
+# What no header name or value may hold: C0 controls but TAB, and DEL. Values are sent as
+# Latin-1, so anything above U+00FF cannot be sent either.
+_BAD_HEADER_TEXT: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
+_BAD_HEADER_NAME: Final = re.compile("[^!#$%&'*+.^_`|~0-9A-Za-z-]")
+
+
+def _check_headers(request: HttpRequest) -> None:
+    """Refuse a header http.client would refuse, before sending, naming only the header.
+
+    http.client's own refusals (``UnicodeEncodeError``, ``ValueError: Invalid header value
+    b'...'``) quote the value, which may be a credential.
+    """
+    for name, value in request.headers.items():
+        if not name or _BAD_HEADER_NAME.search(name) or _BAD_HEADER_TEXT.search(value):
+            raise header_error(request.url, name)
 
 
 def _discard(raw: Any) -> None:
@@ -121,6 +140,7 @@ class Urllib3Transport:
             raise unexpected_error(request.url, error) from None
 
     def _send(self, request: HttpRequest, budget: AttemptBudget) -> HttpResponse:
+        _check_headers(request)
         raw = self._pool.request(
             request.method,
             request.url,

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bigcommerce_connect.adapters.sqlite.schema import migrate
+from bigcommerce_connect.settings_files import PRIVATE_FILE_MODE
 
 __all__ = ["Database"]
 
@@ -28,6 +29,21 @@ Row = tuple[Any, ...]
 
 # Upserts (INSERT ... ON CONFLICT DO UPDATE) arrived in SQLite 3.24 (2018).
 MINIMUM_SQLITE = (3, 24, 0)
+
+
+def _create_private(path: str) -> None:
+    """Create a missing database file 0600 (an empty file is an empty SQLite database).
+
+    SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the database file's mode, so
+    they are private too. A file that already exists keeps the mode its owner gave it.
+    """
+    if path in ("", ":memory:"):
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError:
+        return  # exists already, or cannot be made: sqlite3.connect reports the latter
+    os.close(fd)
 
 
 class Database:
@@ -39,6 +55,7 @@ class Database:
                 f"SQLite {sqlite3.sqlite_version} is too old for SqliteErp (needs 3.24 or newer)"
             )
         self.path = os.fspath(path)
+        _create_private(self.path)
         # isolation_level=None: the sqlite3 module opens no transactions of its own; every
         # statement outside transaction() commits by itself (Python 3.10 has no autocommit=).
         self._connection = sqlite3.connect(

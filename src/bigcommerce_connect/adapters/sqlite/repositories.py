@@ -383,7 +383,7 @@ class SqliteQuarantine:
 
 
 class SqliteWebhookReceipts:
-    """Payload hashes of processed webhook events."""
+    """Keys of processed webhook deliveries (the ``payload_hash`` column holds the key)."""
 
     def __init__(self, db: Database, now: Now) -> None:
         self._db = db
