@@ -78,7 +78,9 @@ class BigCommerceClient:
     bounds each read, ``deadline`` (seconds, None for none) one whole attempt (connect,
     headers and body), ``max_body_bytes`` the size of an answer (the default transport's
     cap; an answer over it is a :class:`~bigcommerce_connect.errors.NetworkError` of kind
-    ``"too_large"``, never retried).
+    ``"too_large"``, never retried). ``max_connections`` is how many connections the default
+    transport keeps open: at least as many as requests in flight, or the extra ones are opened
+    and thrown away (``settings.connect()`` sizes it from the settings' ``concurrency``).
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class BigCommerceClient:
         rate_limit_reserve: int = 2,
         deadline: float | None = 120.0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_connections: int = 8,
     ) -> None:
         self.endpoint = (
             api_path
@@ -120,7 +123,7 @@ class BigCommerceClient:
             deadline=deadline,
         )
         self._transport: Transport = transport or Urllib3Transport(
-            ca_file=ca_file, max_body_bytes=max_body_bytes
+            ca_file=ca_file, max_body_bytes=max_body_bytes, max_connections=max_connections
         )
         self.governor = RateLimitGovernor(clock=clock, sleep=sleep, reserve=rate_limit_reserve)
         self._sender = RetryingSender(

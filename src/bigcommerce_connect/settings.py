@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -56,6 +56,17 @@ def _aware_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+#: The most requests a store's runs keep in flight at once (``StoreSettings.concurrency``).
+MAX_CONCURRENCY: Final = 32
+
+
+def _concurrency(_instance: object, _attribute: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError([f"concurrency: expected a whole number, got {type(value).__name__}"])
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise SettingsError([f"concurrency: must be 1 to {MAX_CONCURRENCY}, got {value}"])
+
+
 def _status(value: int | str) -> int | str:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError("an order status is an id (int) or a label (str)")
@@ -74,6 +85,9 @@ class StoreSettings:
     ``api_token`` and ``username`` are :class:`~bigcommerce_connect.secret.Secret` values (a
     string is accepted): surrounding whitespace is dropped, and a character an HTTP header
     cannot carry raises :class:`SettingsError` without showing the value.
+    ``concurrency`` (1 to 32, default 4) is how many requests a run keeps in flight at once
+    (status moves): the default ``ImportOptions`` of a runner built with these settings, and
+    the size of the connection pool of a client from :meth:`connect`.
     """
 
     api_path: str
@@ -91,6 +105,7 @@ class StoreSettings:
     last_update: datetime | None = attrs.field(default=None, converter=_aware_utc)
     auto_import: bool = False
     allow_insecure_host: bool = False
+    concurrency: int = attrs.field(default=4, validator=_concurrency)
     endpoint: ApiPath = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -152,9 +167,11 @@ class StoreSettings:
 
         ``kwargs`` are the client's keyword options (``transport``, ``timeout``, ``ca_file``
         ...). With an OAuth API path the user name is sent as the client id; with a legacy
-        path it is the Basic-auth user.
+        path it is the Basic-auth user. The default transport keeps at least ``concurrency``
+        connections (plus room for the listing alongside), so none is opened and thrown away.
         """
         oauth = self.endpoint.auth_mode is AuthMode.OAUTH
+        kwargs.setdefault("max_connections", _pool_size(self.concurrency))
         return BigCommerceClient(
             self.endpoint,
             self.api_token,
@@ -162,6 +179,11 @@ class StoreSettings:
             username=self.username,
             **kwargs,
         )
+
+
+def _pool_size(concurrency: int) -> int:
+    """Connections to keep for ``concurrency`` requests in flight, and the listing beside them."""
+    return max(8, concurrency + 2)
 
 
 def _describe(error: ClassValidationError) -> list[str]:
@@ -207,6 +229,7 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(int, _strict(int, "a whole number"))
     # A Secret field is converted (stripped and checked) by its own attrs converter.
     converter.register_structure_hook(Secret, _strict_secret)
     converter.register_unstructure_hook(Secret, lambda _: "********")

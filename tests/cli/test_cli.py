@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
-from bigcommerce_connect.cli import main
+from bigcommerce_connect.cli import main, sync_cmd
 from bigcommerce_connect.cli.store_options import TOKEN_ENV
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from bigcommerce_connect.sync import ImportOptions, SyncRunner
 
 REPORT_KEYS = {
     "customers_created",
@@ -70,6 +72,47 @@ def test_settings_file_and_token_from_the_environment(
         main(["sync", "--settings", str(settings), "--db", str(tmp_path / "e.db"), "--json"]) == 0
     )
     assert json.loads(capsys.readouterr().out)["orders_imported"] > 0
+
+
+class SpyRunner(SyncRunner):
+    """The real runner, remembering the import options the CLI gave it."""
+
+    seen: ClassVar[list[ImportOptions]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        SpyRunner.seen.append(self.importer.options)
+
+
+@pytest.mark.parametrize(("flag", "from_file", "expected"), [([], 8, 8), (["16"], 8, 16)])
+def test_concurrency_from_the_settings_file_or_the_flag_reaches_the_import_options(
+    sb: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flag: list[str],
+    from_file: int,
+    expected: int,
+) -> None:
+    settings = tmp_path / "store.json"
+    settings.write_text(json.dumps({"concurrency": from_file}), "utf-8")
+    monkeypatch.setattr(sync_cmd, "SyncRunner", SpyRunner)
+    SpyRunner.seen.clear()
+    args = ["--settings", str(settings), *store_flags(sb), "--db", str(tmp_path / "e.db")]
+    concurrency = ["--concurrency", *flag] if flag else []
+    assert main(["sync", *args, *concurrency, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["statuses_moved"] > 0
+    assert [options.status_move_concurrency for options in SpyRunner.seen] == [expected]
+
+
+@pytest.mark.parametrize("value", ["0", "33"])
+def test_concurrency_out_of_range_is_a_clear_error(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    db = str(tmp_path / "e.db")
+    assert main(["sync", *store_flags(sb), "--db", db, "--concurrency", value]) == 1
+    assert f"concurrency: must be 1 to 32, got {value}" in capsys.readouterr().err
+    assert sb.requests.count() == 0
 
 
 def test_missing_token_is_a_clear_error(

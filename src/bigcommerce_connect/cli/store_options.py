@@ -100,6 +100,8 @@ def load_settings(args: argparse.Namespace) -> StoreSettings:
         data["api_path"] = args.api_path
     if args.allow_insecure_host:
         data["allow_insecure_host"] = True
+    if getattr(args, "concurrency", None) is not None:  # only commands that run imports have it
+        data["concurrency"] = args.concurrency
     # A token from a file or a secret store often ends in a newline: surrounding whitespace
     # is dropped (settings refuse any other control character, without showing it).
     token = os.environ.get(TOKEN_ENV, "").strip()

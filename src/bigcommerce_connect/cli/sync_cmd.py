@@ -33,6 +33,12 @@ def add_parser(subparsers: Subparsers) -> None:
     parser.add_argument("--dry-run", action="store_true", help="preview: map, write nothing")
     parser.add_argument("--json", action="store_true", help="print the run report as JSON")
     parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight at once, 1 to 32 (default: the settings' concurrency, 4)",
+    )
+    parser.add_argument(
         "--watch", type=float, metavar="SECONDS", help="run a cycle every SECONDS until stopped"
     )
     parser.set_defaults(handler=run)

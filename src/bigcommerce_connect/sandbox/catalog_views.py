@@ -55,7 +55,7 @@ def render_field(field: Row) -> Row:
 
 def variants_of(store: SandboxStore, pid: int) -> list[Row]:
     """A product's variants (its base variant included)."""
-    return [v for v in store.variants.values() if v["product_id"] == pid]
+    return store.variants_of(pid)  # indexed by product id
 
 
 def fields_of(store: SandboxStore, pid: int) -> list[Row]:

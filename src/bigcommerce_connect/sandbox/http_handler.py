@@ -65,6 +65,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.live: set[socket.socket] = set()
         self.live_lock = threading.Lock()
+        self.accepted = 0  # every connection served since start, under live_lock
         super().__init__(address, RequestHandler)
 
     def close_live_connections(self) -> None:
@@ -89,6 +90,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         super().setup()
         with self.server.live_lock:
             self.server.live.add(self.connection)
+            self.server.accepted += 1
 
     def finish(self) -> None:
         """Unregister the connection; a client already gone is not an error."""

@@ -20,6 +20,7 @@ from typing import Protocol
 
 import attrs
 
+from bigcommerce_connect.sandbox.indexes import IndexedTable
 from bigcommerce_connect.sandbox.order_rows import (
     line_record,
     order_record,
@@ -71,9 +72,9 @@ class OrderBook(Protocol):
 
     seed: int
     customers: dict[int, Row]
-    products: dict[int, Row]
-    variants: dict[int, Row]
-    orders: dict[int, Row]
+    products: IndexedTable
+    variants: IndexedTable
+    orders: IndexedTable
     order_plans: dict[int, OrderPlan]
 
     def next_id(self, kind: str) -> int:

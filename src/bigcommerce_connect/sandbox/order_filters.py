@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bigcommerce_connect.sandbox.formats import InvalidDateError, parse_v2_date
+from bigcommerce_connect.sandbox.indexes import IndexedTable
+from bigcommerce_connect.sandbox.paging import page_window
 from bigcommerce_connect.sandbox.routing import Request
 from bigcommerce_connect.sandbox.rows import Row
 
@@ -113,3 +115,38 @@ def _money_filter(req: Request, name: str) -> Decimal | None:
         return Decimal(raw)
     except InvalidOperation as exc:
         raise req.fail(400, f"The field '{name}' is invalid.") from exc
+
+
+def list_page(req: Request, orders: IndexedTable, preds: list[Predicate]) -> list[Row]:
+    """One page of the order list: matching orders, sorted, sliced by ``page``/``limit``.
+
+    With ``status_id`` and the id sort (what a keyset walk sends) the page comes from the
+    orders' status index, bisected by ``min_id``/``max_id``: the rows examined are about the
+    page, not the store. Other queries scan. Either way ``orders.examined`` counts the rows.
+    """
+    key, reverse = sort_key(req)
+    page, limit = page_window(req)
+    start = (page - 1) * limit
+    status = req.query_int("status_id")
+    field = req.query.get("sort", "id").partition(":")[0]
+    if status is None or field != "id" or orders.loose:
+        orders.examined += len(orders)
+        matched = [o for o in orders.values() if all(p(o) for p in preds)]
+        matched.sort(key=key, reverse=reverse)
+        return matched[start : start + limit]
+    deleted = req.query.get("is_deleted", "false").lower() == "true"
+    ids = orders.keyset(
+        (status, deleted), req.query_int("min_id"), req.query_int("max_id"), reverse
+    )
+    rows: list[Row] = []
+    for order_id in ids:
+        order = dict.__getitem__(orders, order_id)
+        orders.examined += 1
+        if all(p(order) for p in preds):
+            if start:
+                start -= 1
+                continue
+            rows.append(order)
+            if len(rows) == limit:
+                break
+    return rows

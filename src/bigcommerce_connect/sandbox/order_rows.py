@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bigcommerce_connect.sandbox.indexes import WatchedRow
 from bigcommerce_connect.sandbox.rows import ZERO, Row
 
 _LINE_TEMPLATE: dict[str, Any] = {
@@ -233,8 +234,9 @@ def order_record(
 ) -> Row:
     """An order record; the caller fills in the billing address and the extras."""
     total = subtotal + shipping
-    order = _ORDER_TEMPLATE.copy()
-    order.update(
+    order = WatchedRow(_ORDER_TEMPLATE)  # the orders table indexes it by status
+    dict.update(
+        order,
         id=order_id,
         customer_id=customer_id,
         date_created=created,

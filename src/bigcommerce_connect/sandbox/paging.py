@@ -17,6 +17,13 @@ DEFAULT_LIMIT = 50
 
 def page_of(req: Request, items: list[Any]) -> tuple[list[Any], int, int]:
     """Slice one v2 page; ``limit`` above 250 (or ``knobs.max_page_size``) is capped."""
+    page, limit = page_window(req)
+    start = (page - 1) * limit
+    return items[start : start + limit], page, limit
+
+
+def page_window(req: Request) -> tuple[int, int]:
+    """A v2 request's ``page`` and capped ``limit`` (a 400 when not positive)."""
     page = req.query_int("page", 1) or 1
     limit = req.query_int("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT
     if page < 1 or limit < 1:
@@ -25,8 +32,7 @@ def page_of(req: Request, items: list[Any]) -> tuple[list[Any], int, int]:
     cap = req.knobs.max_page_size
     if cap is not None:
         limit = min(limit, cap)  # a store serving fewer items than asked, pages consistent
-    start = (page - 1) * limit
-    return items[start : start + limit], page, limit
+    return page, limit
 
 
 def paginate(req: Request, rows: list[Row]) -> tuple[list[Row], dict[str, Any]]:

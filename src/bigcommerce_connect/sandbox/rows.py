@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bigcommerce_connect.sandbox.indexes import WatchedRow
 from bigcommerce_connect.sandbox.vocabulary import SEED_BASE, SIZES
 
 #: One stored record (an order, a product, a customer ...).
@@ -54,7 +55,22 @@ def new_product(
     product_type: str = "physical",
     weight: Decimal = Decimal("1"),
 ) -> dict[str, Any]:
-    """A product record with the v3 fields and their defaults."""
+    """A product record with the v3 fields and their defaults (indexed by name)."""
+    return WatchedRow(
+        _product_fields(pid, name, sku, price, categories, when, product_type, weight)
+    )
+
+
+def _product_fields(
+    pid: int,
+    name: str,
+    sku: str,
+    price: Decimal,
+    categories: list[int],
+    when: datetime,
+    product_type: str,
+    weight: Decimal,
+) -> dict[str, Any]:
     return {
         "id": pid,
         "name": name,
@@ -128,7 +144,7 @@ def new_product(
 def new_variant(
     vid: int, pid: int, sku: str, *, sku_id: int | None, option_label: str | None = None
 ) -> dict[str, Any]:
-    """A variant record; ``option_label`` ``None`` makes a base variant (no option values)."""
+    """A variant record (indexed by SKU); ``option_label`` ``None`` makes a base variant."""
     option_values = []
     if option_label is not None:
         option_values = [
@@ -139,7 +155,7 @@ def new_variant(
                 "option_display_name": "Size",
             }
         ]
-    return {
+    row: dict[str, Any] = {
         "id": vid,
         "product_id": pid,
         "sku": sku,
@@ -168,6 +184,7 @@ def new_variant(
         "bin_picking_number": "",
         "option_values": option_values,
     }
+    return WatchedRow(row)
 
 
 def new_price_record(

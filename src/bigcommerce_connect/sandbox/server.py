@@ -136,6 +136,14 @@ class Sandbox:
         with httpd.live_lock:
             return len(httpd.live)
 
+    def connections_accepted(self) -> int:
+        """How many client connections the running server has accepted since it started."""
+        httpd = self._httpd
+        if httpd is None:
+            return 0
+        with httpd.live_lock:
+            return httpd.accepted
+
     def start(self, ssl_context: ssl.SSLContext | None = None) -> None:
         """Bind, then serve on a background thread."""
         httpd = SandboxHTTPServer((self.config.host, self.config.port), self)

@@ -12,15 +12,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import attrs
 
+from bigcommerce_connect.sandbox.indexes import IndexedTable
 from bigcommerce_connect.sandbox.order_factory import OrderPlan, build_order, materialize_order
 from bigcommerce_connect.sandbox.rows import Row
 from bigcommerce_connect.sandbox.statuses import STATUS_LABELS
 
 EventSink = Callable[[str, dict[str, Any]], None]
+
+
+def _sku_key(variant: Row) -> Any:
+    return str(variant["sku"]) if variant.get("sku") else None
 
 
 def utc_now() -> datetime:
@@ -78,7 +84,8 @@ class SandboxStore:
     ``custom_fields``, ``categories``, ``category_trees``, ``price_lists``,
     ``price_list_records`` (``(price_list_id, variant_id, currency)`` -> record),
     ``price_list_assignments``, ``webhooks`` and ``inventory`` (``(variant_id, location_id)``
-    -> quantity). ``delivered_webhooks`` lists webhook deliveries.
+    -> quantity). ``delivered_webhooks`` lists webhook deliveries. ``orders``, ``products``
+    and ``variants`` are :class:`~bigcommerce_connect.sandbox.indexes.IndexedTable` dicts.
     """
 
     def __init__(
@@ -95,15 +102,23 @@ class SandboxStore:
         self.seed = seed
         self.clock = clock
         self.status_labels: dict[int, str] = dict(STATUS_LABELS)
-        self.orders: dict[int, Row] = {}
+        #: Orders indexed by ``(status_id, is_deleted)`` as sorted ids (keyset list pages).
+        self.orders = IndexedTable(
+            ("status_id", "is_deleted"),
+            {"status": itemgetter("status_id", "is_deleted")},
+            ordered="status",
+        )
         #: Orders whose lines and addresses are not built yet (see ``materialize_order``).
         self.order_plans: dict[int, OrderPlan] = {}
         self.order_products = PerOrder(self._materialize)
         self.shipping_addresses = PerOrder(self._materialize)
         self.customers: dict[int, Row] = {}
         self.customer_groups: dict[int, Row] = {}
-        self.products: dict[int, Row] = {}
-        self.variants: dict[int, Row] = {}
+        #: Products indexed by name and variants by SKU (uniqueness checks without a scan).
+        self.products = IndexedTable(("name",), {"name": itemgetter("name")})
+        self.variants = IndexedTable(
+            ("sku", "product_id"), {"sku": _sku_key, "product": itemgetter("product_id")}
+        )
         self.custom_fields: dict[int, Row] = {}
         self.categories: dict[int, Row] = {}
         self.category_trees: dict[int, Row] = {}
@@ -117,7 +132,6 @@ class SandboxStore:
         self._delivery_cond = threading.Condition(self.lock)
         self._last_ids: dict[str, int] = {}
         self._sinks: list[EventSink] = []
-        self._sku_index: dict[str, int] = {}
 
     # -- infrastructure -------------------------------------------------------------------
 
@@ -244,16 +258,14 @@ class SandboxStore:
     def variant_by_sku(self, sku: str) -> dict[str, Any] | None:
         """The variant with this SKU (variant SKUs include base variants), if any."""
         with self.lock:
-            # A SKU index, checked on every hit and rebuilt on a miss: tests change
-            # ``variants`` directly, and a 10,000-item adjustment must not scan 10,000 times.
-            index = self._sku_index
-            variant = self.variants.get(index.get(sku, -1))
-            if variant is not None and variant["sku"] == sku:
-                return variant
-            index.clear()
-            index.update((str(v["sku"]), vid) for vid, v in self.variants.items() if v.get("sku"))
-            found = index.get(sku)
-            return None if found is None else self.variants[found]
+            # The variants table indexes SKUs on every change (no scan per lookup).
+            found = self.variants.ids_with("sku", sku) if sku else []
+            return self.variants[found[-1]] if found else None
+
+    def product_named(self, name: str, own_id: int | None = None) -> bool:
+        """Whether a product other than ``own_id`` has this name (indexed, no scan)."""
+        with self.lock:
+            return any(pid != own_id for pid in self.products.ids_with("name", name))
 
     def inventory_of(self, sku: str, location_id: int = 1) -> int | None:
         """Stock of a SKU at a location (default location 1), or ``None`` for an unknown SKU."""
@@ -267,10 +279,16 @@ class SandboxStore:
         """A product's stock: the sum of its variants' stock at the location."""
         with self.lock:
             return sum(
-                self.inventory.get((v["id"], location_id), 0)
-                for v in self.variants.values()
-                if v["product_id"] == product_id
+                self.inventory.get((v["id"], location_id), 0) for v in self.variants_of(product_id)
             )
+
+    def variants_of(self, product_id: int) -> list[Row]:
+        """A product's variants (base variant included) in table order, from the index."""
+        with self.lock:
+            table = self.variants
+            if table.loose:  # rows put in by tests: keep the table's order exactly
+                return [v for v in table.values() if v["product_id"] == product_id]
+            return [dict.__getitem__(table, vid) for vid in table.ids_with("product", product_id)]
 
     def set_inventory(self, variant_id: int, quantity: int, location_id: int = 1) -> None:
         """Set a variant's absolute stock and fire the matching inventory webhook."""

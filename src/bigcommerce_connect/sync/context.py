@@ -119,7 +119,8 @@ class SyncContext:
         self.client = client
         self.settings = settings
         self.ports = ports
-        self.options = options or ImportOptions()
+        # No options given: the settings' concurrency, which also sized the client's pool.
+        self.options = options or ImportOptions(status_move_concurrency=settings.concurrency)
         self.report = report or RunReport(store=settings.description or store_name(settings))
         self.notifier = SafeNotifier(
             ports.notifier, recipient=settings.notify_to, store=self.report.store

@@ -52,7 +52,8 @@ class StoreImporter:
         self.client = client
         self.settings = settings
         self.ports = ports
-        self.options = options or ImportOptions()
+        # No options given: the settings' concurrency, which also sized the client's pool.
+        self.options = options or ImportOptions(status_move_concurrency=settings.concurrency)
         self.progress = progress
         self._owner = uuid.uuid4().hex
 

@@ -41,6 +41,11 @@ class ImportOptions:
     whatever waits there, however old). Runs that do not move statuses read the cursor window
     and, at most every ``reconcile_every``, sweep the "get" status over the last
     ``reconcile_lookback`` for orders the window missed.
+
+    ``status_move_concurrency`` is how many status moves are in flight at once; a runner built
+    without options takes it from ``StoreSettings.concurrency`` (the CLI's ``--concurrency``),
+    whose ``connect()`` sizes the client's connection pool to match. A host that raises it
+    here for a client built otherwise passes ``max_connections`` to the client too.
     """
 
     overlap: timedelta = timedelta(minutes=5)

@@ -86,6 +86,9 @@ class Urllib3Transport:
     every socket read waits at most for the time left, and the body is read chunk by chunk,
     so a trickling answer ends with ``kind="deadline"``. (The status line and headers are
     read with a timeout shrunk to the time left when they start.)
+
+    ``max_connections`` connections per host are kept for reuse; more requests in flight at
+    once still go out, each on a connection opened for it and closed after it.
     """
 
     def __init__(
@@ -104,6 +107,8 @@ class Urllib3Transport:
             raise ValueError("max_body_bytes and max_decoded_bytes must be at least 1")
         if max_content_encodings < 0:
             raise ValueError("max_content_encodings must not be negative")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         kwargs: dict[str, object] = {"cert_reqs": "CERT_REQUIRED"}
         if ca_file is not None:
             kwargs["ca_certs"] = ca_file

@@ -124,7 +124,7 @@ def get_product(req: Request) -> Response:
 
 
 def _duplicate_name(store: SandboxStore, name: str, own_id: int | None) -> bool:
-    return any(p["name"] == name and p["id"] != own_id for p in store.products.values())
+    return store.product_named(name, own_id)  # the products table indexes names
 
 
 def create_product(req: Request) -> Response:
