@@ -47,6 +47,16 @@ def test_set_status_sends_exactly_the_status_id(make_client: MakeClient) -> None
     assert order.order_status is OrderStatus.AWAITING_SHIPMENT
 
 
+def test_move_sends_exactly_the_status_id_and_returns_nothing(make_client: MakeClient) -> None:
+    transport = ScriptedTransport(respond(200, {"id": 101, "status_id": "not a status"}))
+    # An echo no Order could be built from is still a move: move() never reads it as one.
+    make_client(transport).orders.move(101, OrderStatus.AWAITING_SHIPMENT)
+    (request,) = transport.requests
+    assert request.method == "PUT"
+    assert request.url.endswith("/v2/orders/101")
+    assert json.loads(request.body or b"") == {"status_id": 9}
+
+
 def test_order_list_embeds_lines_and_sorts_stably(make_client: MakeClient) -> None:
     transport = ScriptedTransport(respond(200, [ORDER]), respond(204))
     since = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -117,7 +117,7 @@ def main(api_path: str, token: str, db: str) -> int:
             erp.bindings.bind = dying(erp.bindings.bind, nth, after=True)  # type: ignore[method-assign]
         elif step in ("moving", "moved"):
             orders = client.orders
-            orders.set_status = dying(orders.set_status, nth, after=step == "moved")  # type: ignore[method-assign]
+            orders.move = dying(orders.move, nth, after=step == "moved")  # type: ignore[method-assign]
         elif step == "cursor":
             erp.sync_state.set_cursor = dying(erp.sync_state.set_cursor, 1, after=False)  # type: ignore[method-assign]
         elif step:

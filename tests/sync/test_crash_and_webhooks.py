@@ -41,7 +41,7 @@ def patch_step(rig: Rig, step: str) -> None:
         erp.bindings.bind = crash_on_call(3, erp.bindings.bind)  # type: ignore[method-assign]
     elif step == "status_move":
         orders = rig.client.orders
-        orders.set_status = crash_on_call(3, orders.set_status)  # type: ignore[method-assign]
+        orders.move = crash_on_call(3, orders.move)  # type: ignore[method-assign]
     elif step == "cursor":
         erp.sync_state.set_cursor = crash_on_call(1, erp.sync_state.set_cursor)  # type: ignore[method-assign]
 

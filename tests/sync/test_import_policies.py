@@ -44,16 +44,16 @@ def test_a_failed_run_does_not_move_the_cursor(make_rig: MakeRig) -> None:
 def test_a_failed_status_move_keeps_the_order_for_the_next_run(make_rig: MakeRig) -> None:
     rig = make_rig()
     to_import = rig.store_orders_in(AF)
-    real_set_status = rig.client.orders.set_status
+    real_move = rig.client.orders.move
 
-    def failing_for_first(order_id: int, status_id: int) -> object:
+    def failing_for_first(order_id: int, status_id: int) -> None:
         if order_id == to_import[0]:
             raise ServerError(method="PUT", path=f"v2/orders/{order_id}", status=503)
-        return real_set_status(order_id, status_id)
+        return real_move(order_id, status_id)
 
-    rig.client.orders.set_status = failing_for_first  # type: ignore[method-assign,assignment]
+    rig.client.orders.move = failing_for_first  # type: ignore[method-assign,assignment]
     first = rig.importer.import_orders()
-    rig.client.orders.set_status = real_set_status  # type: ignore[method-assign]
+    rig.client.orders.move = real_move  # type: ignore[method-assign]
     assert first.status_moves_failed == 1
     assert first.orders_imported == len(to_import)
     cursor = rig.erp.sync_state.get_cursor(ORDER_STREAM)

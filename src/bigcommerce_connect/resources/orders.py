@@ -149,6 +149,18 @@ class OrdersResource(Resource):
         data = self._requester.request("PUT", "v2", path, body=body, expect="object").data
         return Order.from_wire(data)
 
+    def move(self, order_id: int, status_id: int) -> None:
+        """Move an order to ``status_id`` without reading the order the store sends back.
+
+        Sends exactly ``{"status_id": N}``, like :meth:`set_status`; the answer must still be
+        a 2xx holding a JSON object (an error status raises its typed error, a garbled answer
+        is sent again), but no :class:`Order` is built from it: a status move does not need
+        the store's echo of the order, so an echo that would not make an ``Order`` is no
+        failure either.
+        """
+        body = {"status_id": int(status_id)}
+        self._requester.request("PUT", "v2", f"orders/{int(order_id)}", body=body, expect="object")
+
     def count(self) -> OrderCounts:
         """Order counts per status (the "To Fulfill / To Ship" dashboard)."""
         data = self._requester.request("GET", "v2", "orders/count", expect="object").data

@@ -15,7 +15,7 @@ import attrs
 
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
-from bigcommerce_connect.models import ModelError, Order
+from bigcommerce_connect.models import Order
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.context import SyncContext
@@ -90,11 +90,9 @@ class StatusMover:
 
     def _move_one(self, order: Order, set_status: int) -> bool:
         try:
-            self.ctx.client.orders.set_status(order.id, set_status)
-        except ModelError:
-            # The store answered 2xx, so the order moved; only its echo of the order was
-            # unreadable. Raising here would end the run half way through a page.
-            return True
+            # No Order is built from the store's echo: a 2xx means the order moved, however
+            # unreadable the echo would be as an order.
+            self.ctx.client.orders.move(order.id, set_status)
         except BigCommerceError as error:
             self._tell(
                 order.id,
