@@ -144,10 +144,7 @@ class OrdersResource(Resource):
 
     def set_status(self, order_id: int, status_id: int) -> Order:
         """Move an order to ``status_id``, sending exactly ``{"status_id": N}`` and nothing else."""
-        body = {"status_id": int(status_id)}
-        path = f"orders/{int(order_id)}"
-        data = self._requester.request("PUT", "v2", path, body=body, expect="object").data
-        return Order.from_wire(data)
+        return Order.from_wire(self._put_status(order_id, status_id))
 
     def move(self, order_id: int, status_id: int) -> None:
         """Move an order to ``status_id`` without reading the order the store sends back.
@@ -158,8 +155,13 @@ class OrdersResource(Resource):
         the store's echo of the order, so an echo that would not make an ``Order`` is no
         failure either.
         """
+        self._put_status(order_id, status_id)
+
+    def _put_status(self, order_id: int, status_id: int) -> Any:
+        """Send ``{"status_id": N}`` and nothing else; return the store's echo of the order."""
         body = {"status_id": int(status_id)}
-        self._requester.request("PUT", "v2", f"orders/{int(order_id)}", body=body, expect="object")
+        path = f"orders/{int(order_id)}"
+        return self._requester.request("PUT", "v2", path, body=body, expect="object").data
 
     def count(self) -> OrderCounts:
         """Order counts per status (the "To Fulfill / To Ship" dashboard)."""
