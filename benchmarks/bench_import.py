@@ -8,9 +8,10 @@ with the sandbox adding ``--latency-ms`` to every request. It runs both sides of
 in one run — status moves one at a time and four at a time (the default) — repeats, and prints
 medians and the ratio.
 
-Part 2 (``--memory``) runs the sandbox in a child process and imports N orders into an ERP
-that keeps nothing (so only the importer's own memory is measured), for N = 10% and 100% of
-``--memory-orders``; flat memory means the two peaks are about the same.
+Part 2 (``--memory``) runs the sandbox in a spawned process and imports N orders, in another
+freshly spawned process, into an ERP that keeps nothing (so only the importer's own memory is
+measured), for N = 10% and 100% of ``--memory-orders``; flat memory means the two peaks are
+about the same.
 """
 
 from __future__ import annotations
@@ -177,14 +178,19 @@ def _measure(api_path: str, token: str, conn: Any) -> None:
 
 
 def peak_memory(orders: int) -> dict[str, float]:
-    """Import ``orders`` in a fresh process; return its peak memory growth during the import."""
-    parent, child = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=_serve, args=(orders, child), daemon=True)
+    """Import ``orders`` in a fresh process; return its peak memory growth during the import.
+
+    Both the sandbox and the importer are spawned interpreters, never forks of the caller: a
+    fork would start from the caller's heap (and its freed pages) and hide the growth.
+    """
+    spawn = multiprocessing.get_context("spawn")
+    parent, child = spawn.Pipe()
+    server = spawn.Process(target=_serve, args=(orders, child), daemon=True)
     server.start()
     api_path, token = parent.recv()
     try:
-        here, there = multiprocessing.Pipe()
-        worker = multiprocessing.Process(target=_measure, args=(api_path, token, there))
+        here, there = spawn.Pipe()
+        worker = spawn.Process(target=_measure, args=(api_path, token, there))
         worker.start()
         imported, calls, elapsed, before, peak = here.recv()
         worker.join(timeout=30)

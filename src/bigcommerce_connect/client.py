@@ -159,15 +159,16 @@ class BigCommerceClient:
         """Release the transport's connections."""
         self._transport.close()
 
-    def take_wire_repairs(self) -> list[WireRepair]:
+    def take_wire_repairs(self, *, this_thread: bool = False) -> list[WireRepair]:
         """What the client repaired while decoding answers since the last call, oldest first.
 
         Lone surrogates and undecodable bytes become U+FFFD (``kind="text"``), values nested
         deeper than :data:`~bigcommerce_connect.repairs.MAX_JSON_DEPTH` become None
         (``kind="depth"``). Only the last 1,000 are kept; each was also logged as a WARNING.
-        Thread-safe: every repair is taken exactly once.
+        Thread-safe: every repair is taken exactly once. ``this_thread`` takes only the
+        repairs of answers the calling thread received (the others stay for their threads).
         """
-        return self._repairs.take()
+        return self._repairs.take(this_thread=this_thread)
 
     @property
     def api_calls(self) -> int:

@@ -178,11 +178,13 @@ def _has_batch_errors(data: Any) -> bool:
 class RepairLog:
     """What the decoder repaired, newest last, until taken; each repair is logged once.
 
-    Keeps at most :data:`MAX_WIRE_REPAIRS`; thread-safe, so every repair is taken once.
+    Keeps at most :data:`MAX_WIRE_REPAIRS` (over all threads); thread-safe, so every repair is
+    taken once. Each repair remembers the thread whose request received it: a run that reads
+    pages on one thread while others move statuses takes only its own thread's repairs.
     """
 
     def __init__(self) -> None:
-        self._repairs: deque[WireRepair] = deque(maxlen=MAX_WIRE_REPAIRS)
+        self._repairs: deque[tuple[int, WireRepair]] = deque(maxlen=MAX_WIRE_REPAIRS)
         self._lock = threading.Lock()
 
     def keep(self, repairs: list[WireRepair]) -> None:
@@ -198,12 +200,21 @@ class RepairLog:
                 repair.field,
             )
         if repairs:
+            thread = threading.get_ident()
             with self._lock:
-                self._repairs.extend(repairs)
+                self._repairs.extend((thread, repair) for repair in repairs)
 
-    def take(self) -> list[WireRepair]:
-        """Every repair kept since the last call, oldest first."""
+    def take(self, *, this_thread: bool = False) -> list[WireRepair]:
+        """Every repair kept since the last call, oldest first (``this_thread``: its own only)."""
+        thread = threading.get_ident()
         with self._lock:
-            repairs = list(self._repairs)
-            self._repairs.clear()
-        return repairs
+            if not this_thread:
+                repairs = [repair for _, repair in self._repairs]
+                self._repairs.clear()
+                return repairs
+            mine = [repair for owner, repair in self._repairs if owner == thread]
+            if mine:
+                others = [entry for entry in self._repairs if entry[0] != thread]
+                self._repairs.clear()
+                self._repairs.extend(others)
+        return mine

@@ -58,6 +58,8 @@ def _aware_utc(value: datetime | None) -> datetime | None:
 
 #: The most requests a store's runs keep in flight at once (``StoreSettings.concurrency``).
 MAX_CONCURRENCY: Final = 32
+#: How many requests a store's runs keep in flight when the settings do not say.
+DEFAULT_CONCURRENCY: Final = 4
 
 
 def _concurrency(_instance: object, _attribute: object, value: object) -> None:
@@ -105,7 +107,7 @@ class StoreSettings:
     last_update: datetime | None = attrs.field(default=None, converter=_aware_utc)
     auto_import: bool = False
     allow_insecure_host: bool = False
-    concurrency: int = attrs.field(default=4, validator=_concurrency)
+    concurrency: int = attrs.field(default=DEFAULT_CONCURRENCY, validator=_concurrency)
     endpoint: ApiPath = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

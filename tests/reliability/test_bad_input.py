@@ -338,12 +338,12 @@ def test_an_unreadable_answer_to_a_status_move_still_counts_as_moved(
 
 
 class _OddStatusList(Urllib3Transport):
-    """Real HTTP; the store's order status list comes back 200 but unreadable."""
+    """Real HTTP; the store's order counts per status come back 200 but unreadable."""
 
     def send(self, request: HttpRequest) -> HttpResponse:
         response = super().send(request)
-        if "/v2/order_statuses" in request.url:
-            body = b'[{"id": "eleven", "name": 5}]'
+        if "/v2/orders/count" in request.url:
+            body = b'{"statuses": [{"id": "eleven", "name": 5}], "count": "x"}'
             return HttpResponse(status=200, headers=response.headers, body=body)
         return response
 

@@ -20,6 +20,7 @@ import resource
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -126,16 +127,21 @@ def hostile_soak(
     page_size: int = 50,
 ) -> dict[str, object]:
     ids = all_awaiting_fulfillment(sb)
-    other = OtherApp().watch(sb)
+    other = OtherApp().watch(sb).label_listings(sb)
     picks = count_picks(sb)
     hostile_knobs(sb.knobs)
+    # Another app ships from the first import listing at least (the first "/v2/orders" call
+    # is the count, where the fault does nothing); the random picks hit the rest.
+    sb.knobs.fail_next("concurrent_change", n=2, path_prefix="/v2/orders")
     # A small real quota window: the importer must pace itself and wait out 429s.
     sb.knobs.quota = (150, 0.5)
     settings = settings_for(sb)
     rss_before, started = peak_rss_mib(), time.monotonic()
-    with hostile_client(settings) as client:
-        watch_reads(client, other)
-        runner = runner_for(client, settings, erp, page_size=page_size)
+    with hostile_client(settings) as client, watch_reads(client, other):
+        # Every move re-reads first: another app's ships right after a listing always meet
+        # the guard, so any order put back is a bug, not the default guard age's window.
+        guard = timedelta(0)
+        runner = runner_for(client, settings, erp, page_size=page_size, move_guard_age=guard)
         runner.importer.progress = BetweenPages(sb)
         set_aside: dict[str, tuple[str, str]] = {}  # every order quarantined: (code, reason)
 

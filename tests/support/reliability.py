@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -31,6 +32,7 @@ from bigcommerce_connect.sync import (
     SyncRunner,
 )
 from bigcommerce_connect.sync.context import wire_id
+from bigcommerce_connect.sync.lookahead import ListedPage, PageLookahead
 
 AF = int(OrderStatus.AWAITING_FULFILLMENT)
 AS = int(OrderStatus.AWAITING_SHIPMENT)
@@ -245,9 +247,9 @@ class OtherApp:
     """What "another app" (the sandbox's ``concurrent_change``) did to the orders, and when.
 
     :meth:`sink` listens to the store's status events. ``phase`` names what the importer was
-    reading when the store answered (set by :func:`watch_reads`; ``"?"`` when nobody watches,
-    as with a child process): the other app ships listed orders right after the answer is
-    rendered, while the importer still waits for it.
+    reading when the store answered (set by :meth:`label_listings` from the answer: an import
+    listing or a status re-read): the other app ships listed orders right after the answer
+    is rendered, while the importer still waits for it.
     """
 
     phase: str = "?"
@@ -266,9 +268,8 @@ class OtherApp:
     def label_listings(self, sb: Sandbox) -> OtherApp:
         """Label each ship by the listing the sandbox served, for importers in another process.
 
-        An import listing embeds its orders' lines (``consignments``); the guard's re-read and
-        the queue's top read do not (and nothing is moved after a top read). The sandbox has
-        no public hook for this, so its ``_ship_listed`` is wrapped.
+        An import listing embeds its orders' lines (``consignments``); the guard's re-read
+        does not. The sandbox has no public hook for this, so its ``_ship_listed`` is wrapped.
         """
         ship = sb._ship_listed
 
@@ -293,47 +294,32 @@ class OtherApp:
             self.put_back[order_id] = self.shipped.get(order_id, "?")
 
 
-def watch_reads(client: BigCommerceClient, other: OtherApp) -> None:
-    """Label the importer's order reads for ``other``, and note the ids it received.
+@contextmanager
+def watch_reads(client: BigCommerceClient, other: OtherApp) -> Iterator[None]:
+    """Note the ids of the orders handed to the import: listed with lines, or fetched by id.
 
-    The queue's top (``wire_pages``, one order, no lines), the import listing
-    (``wire_pages_keyset`` with lines), the guard's re-read (``wire_pages_keyset`` without
-    lines) and a fetch by id. All run on the importer's thread, one at a time.
+    A listed page counts once the importer takes it (``PageLookahead.__next__``): a page read
+    ahead and dropped because the run stopped is like an answer the network lost. Which read
+    a ship happened in is labelled by the sandbox's answer (:meth:`OtherApp.label_listings`).
     """
-    orders = client.orders
-    listed, keyset, get = orders.wire_pages, orders.wire_pages_keyset, orders.get
+    take_page, get = PageLookahead.__next__, client.orders.get
 
-    def labelled(pages: Iterator[list[Any]], phase: str) -> Iterator[list[Any]]:
-        while True:
-            other.phase = phase
-            try:
-                page = next(pages)
-            except StopIteration:
-                return
-            finally:
-                other.phase = "idle"
-            if phase == "import":
-                other.seen.update(i for item in page if (i := wire_id(item)))
-            yield page
-
-    def top(**kwargs: Any) -> Iterator[list[Any]]:
-        return labelled(listed(**kwargs), "top")
-
-    def pages(**kwargs: Any) -> Iterator[list[Any]]:
-        return labelled(keyset(**kwargs), "import" if kwargs.get("embed_lines") else "guard")
+    def noted(lookahead: PageLookahead) -> ListedPage:
+        page = take_page(lookahead)
+        other.seen.update(i for item in page.items if (i := wire_id(item)))
+        return page
 
     def fetch(order_id: int, **kwargs: Any) -> Any:
-        other.phase = "fetch"
-        try:
-            order = get(order_id, **kwargs)
-        finally:
-            other.phase = "idle"
+        order = get(order_id, **kwargs)
         other.seen.add(order_id)
         return order
 
-    orders.wire_pages = top  # type: ignore[method-assign]
-    orders.wire_pages_keyset = pages  # type: ignore[method-assign]
-    orders.get = fetch  # type: ignore[method-assign]
+    PageLookahead.__next__ = noted  # type: ignore[method-assign]
+    client.orders.get = fetch  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PageLookahead.__next__ = take_page  # type: ignore[method-assign]
 
 
 def settled(sb: Sandbox, erp: Erp, ids: Sequence[int]) -> bool:

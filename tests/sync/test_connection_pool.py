@@ -40,9 +40,10 @@ def test_a_client_from_settings_opens_no_more_connections_than_moves_in_flight(
     assert not report.failed, report.errors
     assert report.statuses_moved == len(waiting)  # six pages, a burst of moves each
     opened = busy.connections_accepted() - before
-    # One per move in flight and one for the listing; a pool smaller than the concurrency
-    # opened 8 more for every page's burst (56 at 16).
-    assert opened <= concurrency + 1, opened
+    # One per move in flight, one for the page read ahead and one for the importer's own
+    # calls (customers, status re-reads); a pool smaller than the concurrency opened 8 more
+    # for every page's burst (56 at 16).
+    assert opened <= concurrency + 2, opened
 
 
 def test_a_runner_without_options_takes_the_settings_concurrency(make_rig: MakeRig) -> None:

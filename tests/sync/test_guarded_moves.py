@@ -1,7 +1,8 @@
 """Guarded moves: an order another app changed after our list read is never put back.
 
-Just before a page's status moves, one list call (status filter + the page's id range) re-reads
-which orders still wait in the "get" status; the others are left alone with a warning.
+A move goes out on a reading of the order's status younger than ``move_guard_age``: the page's
+listing, or one list call (status filter + the rest of the page's id range) re-reading which
+orders still wait in the "get" status; the others are left alone with a warning.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def statuses(sb: Sandbox, ids: list[int]) -> dict[int, int]:
 def test_orders_shipped_by_another_app_after_the_list_are_not_moved_back(
     make_rig: MakeRig,
 ) -> None:
-    rig = make_rig()
+    # A reading is never fresh enough: every move re-reads the status first.
+    rig = make_rig(options=ImportOptions(settle=timedelta(0), move_guard_age=timedelta(0)))
     waiting = rig.store_orders_in(AF)
     # Another app ships every second order of each of the next two order lists, right after
-    # the store answered them: the run's read of the queue's top, then its page of orders.
+    # the store answered them: the run's page of orders, then the first re-read.
     rig.sb.knobs.fail_next("concurrent_change", n=2, path_prefix="/v2/orders")
     report = rig.importer.import_orders()
     assert not report.failed, report.errors
@@ -60,18 +62,35 @@ def test_orders_shipped_by_another_app_after_the_list_are_not_moved_back(
     assert statuses(rig.sb, shipped_after_read) == dict.fromkeys(shipped_after_read, SHIPPED)
 
 
-def test_the_status_re_read_is_one_call_per_page(make_rig: MakeRig) -> None:
-    rig = make_rig(options=ImportOptions(page_size=3, settle=timedelta(0)))
+def _order_lists(sb: Sandbox) -> int:
+    """List calls on ``/v2/orders`` (not the count, not one order)."""
+    return sb.requests.count(method="GET", path_prefix="/v2/orders") - sb.requests.count(
+        method="GET", path_prefix="/v2/orders/"
+    )
+
+
+def test_moves_on_a_fresh_listing_need_no_re_read(make_rig: MakeRig) -> None:
+    options = ImportOptions(page_size=3, settle=timedelta(0), move_guard_age=timedelta(hours=1))
+    rig = make_rig(options=options)
     waiting = rig.store_orders_in(AF)
     rig.sb.requests.clear()
     report = rig.importer.import_orders()
     assert report.statuses_moved == len(waiting)
-    pages = math.ceil(len(waiting) / 3)
-    lists = rig.sb.requests.count(method="GET", path_prefix="/v2/orders") - rig.sb.requests.count(
-        method="GET", path_prefix="/v2/orders/"
-    )
-    # The queue's top id, then per page: the page itself and its re-read before the moves.
-    assert lists == 1 + 2 * pages
+    # One count (the statuses and the queue's length), then the pages: no empty page after
+    # the last one, since the count says when the queue is read, and no re-read.
+    assert rig.sb.requests.count(method="GET", path_prefix="/v2/orders/count") == 1
+    assert _order_lists(rig.sb) == math.ceil(len(waiting) / 3)
+
+
+def test_a_stale_reading_is_re_read_before_the_move(make_rig: MakeRig) -> None:
+    options = ImportOptions(page_size=3, settle=timedelta(0), move_guard_age=timedelta(0))
+    rig = make_rig(options=options)
+    waiting = rig.store_orders_in(AF)
+    rig.sb.requests.clear()
+    report = rig.importer.import_orders()
+    assert report.statuses_moved == len(waiting)
+    # Every move waits for a reading of its own: one re-read per order, besides the pages.
+    assert _order_lists(rig.sb) == math.ceil(len(waiting) / 3) + len(waiting)
 
 
 def test_calls_per_imported_order_stay_within_budget_on_a_large_import() -> None:

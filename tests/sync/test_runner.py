@@ -53,7 +53,7 @@ def test_progress_is_reported_after_each_stage(make_rig: MakeRig) -> None:
 
 def test_a_failed_cycle_keeps_the_orders_cursor(make_rig: MakeRig) -> None:
     rig = make_rig()
-    rig.sb.knobs.fail_next("503", n=50, path_prefix="/v2/order_statuses")
+    rig.sb.knobs.fail_next("503", n=50, path_prefix="/v2/orders/count")
     report = SyncRunner(rig.client, rig.settings, rig.ports).run_now()
     rig.sb.knobs.clear_faults()
     assert report.failed

@@ -7,8 +7,14 @@ One :meth:`ProductExporter.export` run, in order:
    the fingerprint stored in its binding is ``unchanged`` and costs nothing.
 2. **Link** unbound items by SKU: variant SKU (``/catalog/variants?sku=``) and product SKU
    (``/catalog/products?sku=``); more than one matching record is a :class:`DuplicateSkuError`
-   naming the SKU, and nothing is sent for that item.
-3. **Create** the rest, one product a request (the API's rule), custom fields included.
+   naming the SKU, and nothing is sent for that item. With two or more unbound items, one
+   call first reads the catalog's size: an empty catalog links nothing, so no SKU is looked
+   up and every unbound item goes straight to create (a first export into a new store).
+3. **Create** the rest, one product a request (the API's rule), custom fields included,
+   ``concurrency`` requests in flight at once (default 4, ``StoreSettings.concurrency``)
+   under the client's shared rate-limit governor. A create is never sent twice: one whose
+   outcome is unknown fails its item, and the next run links the product if it was made.
+   Bindings are written on the calling thread, in the items' order.
 4. **Update** bound and linked products in batches of 10 and variants in batches of 50;
    207/422 batch errors come back per item. Updates use the mapping's update view
    (``create=False``), so create-only fields (``type``, ``inventory_tracking``) are never sent.
@@ -28,7 +34,9 @@ and follow the product's own item.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Final
 
 import attrs
@@ -58,6 +66,7 @@ from bigcommerce_connect.ports import (
     SyncStateRepository,
 )
 from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, VARIANT_BATCH_MAX
+from bigcommerce_connect.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, StoreSettings
 
 __all__ = [
     "PRODUCT_EXPORT_STREAM",
@@ -70,6 +79,10 @@ PRODUCT_EXPORT_STREAM: Final = "products_export"
 """The sync-state stream whose cursor marks the last fully successful product export."""
 
 _ID_FILTER_MAX: Final = 250
+#: From this many unbound items on, one count call first asks whether the catalog is empty.
+#: A single item's two lookups cost about what the count would (one call saved on an empty
+#: store, one more on any other); from two on, an empty store saves at least three calls.
+EMPTY_CHECK_MIN_ITEMS: Final = 2
 #: From this many unbound items on, linking may read the catalog by pages instead of per item.
 SKU_INDEX_MIN_ITEMS: Final = 5
 SKU_IN_CHUNK: Final = 50  # SKUs per ``sku:in`` request: keeps the URL short
@@ -143,7 +156,13 @@ class _Plan:
 
 
 class ProductExporter:
-    """Creates and updates store products from ERP items (the seed's "Update Products")."""
+    """Creates and updates store products from ERP items (the seed's "Update Products").
+
+    ``concurrency`` (1 to 32, default 4) is how many product creates are in flight at once;
+    :meth:`from_settings` takes it from ``StoreSettings.concurrency``, which also sizes the
+    connection pool of ``settings.connect()``. With 1 every request is sent from the calling
+    thread. The ports (bindings, items, clock) are only ever called from the calling thread.
+    """
 
     def __init__(
         self,
@@ -154,13 +173,42 @@ class ProductExporter:
         clock: Clock,
         sync_state: SyncStateRepository | None = None,
         mapping: CompiledMapping | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+            raise TypeError("concurrency must be a whole number")
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise ValueError(f"concurrency must be 1 to {MAX_CONCURRENCY}, got {concurrency}")
         self.client = client
         self.items = items
         self.bindings = bindings
         self.clock = clock
         self.sync_state = sync_state
         self.mapping = mapping or compile_mapping(builtin_definition(AUTOMATIC_UPDATE_PRODUCTS))
+        self.concurrency = concurrency
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: StoreSettings,
+        client: BigCommerceClient,
+        *,
+        items: ItemSource,
+        bindings: BindingRepository,
+        clock: Clock,
+        sync_state: SyncStateRepository | None = None,
+        mapping: CompiledMapping | None = None,
+    ) -> ProductExporter:
+        """An exporter with the settings' ``concurrency`` (give it ``settings.connect()``)."""
+        return cls(
+            client,
+            items=items,
+            bindings=bindings,
+            clock=clock,
+            sync_state=sync_state,
+            mapping=mapping,
+            concurrency=settings.concurrency,
+        )
 
     # -- what a host shows ------------------------------------------------------------------
 
@@ -229,8 +277,7 @@ class ProductExporter:
             else:
                 report.items.append(outcome)
         plans = self._link(plans, report)
-        for plan in [p for p in plans if p.target is None]:
-            report.items.append(self._create(plan))
+        report.items.extend(self._create_all([p for p in plans if p.target is None]))
         bound = [p for p in plans if p.target is not None]
         report.items.extend(self._update_products([p for p in bound if not _is_variant(p)]))
         report.items.extend(self._update_variants([p for p in bound if _is_variant(p)]))
@@ -276,8 +323,12 @@ class ProductExporter:
     # -- 2. link by SKU ---------------------------------------------------------------------
 
     def _link(self, plans: list[_Plan], report: ExportReport) -> list[_Plan]:
+        skus = [plan.sku for plan in plans if plan.target is None]
+        total = self._catalog_size() if len(skus) >= EMPTY_CHECK_MIN_ITEMS else None
+        if total == 0:
+            return plans  # nothing to link with: every unbound item is created
         kept: list[_Plan] = []
-        index = self._sku_index([plan.sku for plan in plans if plan.target is None])
+        index = self._sku_index(skus, total)
         for plan in plans:
             if plan.target is None:
                 try:
@@ -289,18 +340,27 @@ class ProductExporter:
             kept.append(plan)
         return kept
 
-    def _sku_index(self, skus: list[str]) -> _SkuIndex | None:
+    def _catalog_size(self) -> int | None:
+        """The store's variant count in one call; None when unknown.
+
+        Every product has at least one variant, so none means an empty catalog. A failed
+        count is only a missed shortcut: the lookups then fail (or not) per item, as ever.
+        """
+        try:
+            return self.client.variants.count()
+        except BigCommerceError:
+            return None
+
+    def _sku_index(self, skus: list[str], total: int | None) -> _SkuIndex | None:
         """Read every variant and the products of these SKUs at once, when that is cheaper.
 
         Linking costs two lookups per unbound item; a first sync of thousands of items would
         spend the store's quota for an hour. Reading all variants (250 a page) and products by
         ``sku:in`` (50 a request) costs far less once more than a few items are unbound.
+        ``total`` is the store's variant count (None: unknown, so no index).
         """
         batchable = sorted({sku for sku in skus if "," not in sku})
-        if len(batchable) < SKU_INDEX_MIN_ITEMS:
-            return None
-        total = self.client.variants.count()
-        if total is None:
+        if len(batchable) < SKU_INDEX_MIN_ITEMS or total is None:
             return None
         index_cost = -(-total // 250) + -(-len(batchable) // SKU_IN_CHUNK)
         if index_cost >= 2 * len(batchable):
@@ -341,10 +401,47 @@ class ProductExporter:
 
     # -- 3. create --------------------------------------------------------------------------
 
-    def _create(self, plan: _Plan) -> ItemResult:
+    def _create_all(self, plans: list[_Plan]) -> list[ItemResult]:
+        """Create these products ``concurrency`` at a time; bind each on this thread.
+
+        The API creates one product a request, so a first export is one round trip per item:
+        keeping several in flight divides its wall time (they share the client's governor).
+        At most twice ``concurrency`` creates are queued or in flight, so memory does not
+        grow with the items; results are taken, and bindings written, in the items' order.
+        """
+        workers = min(self.concurrency, len(plans))
+        if workers <= 1:
+            return [self._create(plan, self._poster(plan)) for plan in plans]
+        results: list[ItemResult] = []
+        window: deque[tuple[_Plan, Future[Product]]] = deque()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bc-create") as pool:
+            try:
+                for plan in plans:
+                    if len(window) >= 2 * workers:
+                        done, future = window.popleft()
+                        results.append(self._create(done, future.result))
+                    window.append((plan, pool.submit(self._poster(plan))))
+                while window:
+                    done, future = window.popleft()
+                    results.append(self._create(done, future.result))
+            except BaseException:
+                # Stopping (a host's port raised, or an interrupt): queued creates are not sent.
+                for _plan, future in window:
+                    future.cancel()
+                raise
+        return results
+
+    def _poster(self, plan: _Plan) -> Callable[[], Product]:
+        """The one POST that creates the item's product (the client never sends it twice)."""
+        create = self.client.products.create
+        return lambda: create(plan.create)
+
+    def _create(self, plan: _Plan, outcome: Callable[[], Product]) -> ItemResult:
+        """Bind the product ``outcome`` gives, or fail the item with its error."""
         try:
-            product = self.client.products.create(plan.create)
+            product = outcome()
         except BigCommerceError as error:
+            # An unknown outcome too: the next run finds the product by SKU if it was made.
             return self._failed(plan.entry.local_id, plan.sku, str(error))
         target = _Target(product.id, product.base_variant_id, False)
         return self._bind(plan, target, Action.CREATED, plan.fingerprint)

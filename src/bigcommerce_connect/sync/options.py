@@ -45,7 +45,11 @@ class ImportOptions:
     ``status_move_concurrency`` is how many status moves are in flight at once; a runner built
     without options takes it from ``StoreSettings.concurrency`` (the CLI's ``--concurrency``),
     whose ``connect()`` sizes the client's connection pool to match. A host that raises it
-    here for a client built otherwise passes ``max_connections`` to the client too.
+    here for a client built otherwise passes ``max_connections`` to the client too. Moves
+    start as each order commits; ``move_guard_age`` is how old the store's word on an order's
+    status may be when its move goes out: older, and the rest of the page is re-read first
+    (one list call), so an order another app took meanwhile is not put back. ``timedelta(0)``
+    re-reads before every move.
     """
 
     overlap: timedelta = timedelta(minutes=5)
@@ -61,3 +65,6 @@ class ImportOptions:
     start_date: datetime | None = attrs.field(default=None, validator=_aware_or_none)
     reconcile_lookback: timedelta = timedelta(days=7)
     reconcile_every: timedelta = timedelta(hours=6)
+    move_guard_age: timedelta = attrs.field(
+        default=timedelta(seconds=2), validator=attrs.validators.ge(timedelta(0))
+    )

@@ -3,7 +3,8 @@
 When a run moves imported orders out of the "get" status, that status is the work queue: every
 run lists all of it, keyset by id (``min_id`` moves forward, so orders leaving the status while
 we page shift nothing), bounded below only by the host's ``start_date``, and above by the
-highest id waiting when the run starts. An order missed for any reason is still waiting there,
+number of orders waiting when the run starts (``GET /v2/orders/count``, the same call that
+resolves the statuses). An order missed for any reason is still waiting there,
 so the next run picks it up. Runs that do not move statuses read the window
 ``[cursor - overlap, now - settle]`` instead, plus a reconcile sweep (at most every
 ``reconcile_every``) over the last ``reconcile_lookback`` for orders no window brought.
@@ -51,42 +52,38 @@ class OrderQueue:
     def __init__(self, context: SyncContext) -> None:
         self.ctx = context
 
-    def pages(self, status_id: int, window: SyncWindow, *, whole: bool) -> Iterator[list[Any]]:
-        """The pages to import: the whole status (the work queue), else the run's window."""
-        return self._queue_pages(status_id) if whole else self._window_pages(status_id, window)
+    def pages(
+        self, status_id: int, window: SyncWindow, *, whole: bool, waiting: int | None = None
+    ) -> Iterator[list[Any]]:
+        """The pages to import: the whole status (the work queue), else the run's window.
 
-    def _queue_pages(self, status_id: int) -> Iterator[list[Any]]:
+        ``waiting`` is how many orders the status held when the run started (None: unknown).
+        """
+        if whole:
+            return self._queue_pages(status_id, waiting)
+        return self._window_pages(status_id, window)
+
+    def _queue_pages(self, status_id: int, waiting: int | None) -> Iterator[list[Any]]:
         # The whole status, every run: nothing bounds it below but the host's start date.
-        # Above, the highest id waiting when the run starts: orders arriving meanwhile wait
-        # for the next run, so a busy store cannot keep one run going forever.
-        options = self.ctx.options
-        top = self._top(status_id)
-        if top is None:
+        # Above, as many orders as waited when the run started: orders arriving meanwhile
+        # wait for the next run, so a busy store cannot keep one run going forever, and the
+        # last page needs no empty page after it. A count that is wrong costs at most a call
+        # (too high: the empty page ends the list) or a run (too low: the rest waits).
+        if waiting == 0:
             return
+        options = self.ctx.options
         pages = self.ctx.client.orders.wire_pages_keyset(
             status_id=status_id,
             min_date_modified=options.start_date,
-            max_id=top,
             embed_lines=True,
             limit=options.page_size,
         )
+        listed = 0
         for page in pages:
             yield page
-            if max((wire_id(item) for item in page), default=0) >= top:
-                return  # the queue is read up to its top: no call for an empty page after it
-
-    def _top(self, status_id: int) -> int | None:
-        """The highest order id in the "get" status (one call), None when it is empty."""
-        pages = self.ctx.client.orders.wire_pages(
-            status_id=status_id,
-            min_date_modified=self.ctx.options.start_date,
-            sort="id:desc",
-            embed_lines=False,
-            limit=1,
-        )
-        first = next(pages, [])  # one page of one order: the rest is never asked for
-        self.ctx.repairs.drop()  # the top order is read again with its page
-        return max((wire_id(item) for item in first), default=0) or None
+            listed += len(page)
+            if waiting is not None and listed >= waiting:
+                return
 
     def _window_pages(self, status_id: int, window: SyncWindow) -> Iterator[list[Any]]:
         start = latest(window.start, self.ctx.options.start_date)

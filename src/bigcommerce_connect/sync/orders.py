@@ -4,16 +4,19 @@
 orders a run reads), :mod:`.order_customers`, :mod:`.order_checks`, :mod:`.status_moves` (the
 guarded move) and :mod:`.quarantine`.
 
-1. List a page of orders with line items and shipping addresses embedded: one call per page.
-   Right after it arrives, the client's wire repairs are drained: repaired text gets a warning
+1. List a page of orders with line items and shipping addresses embedded: one call per page,
+   read on a background thread (:mod:`.lookahead`) so the next page arrives while the current
+   one is imported. The page's wire repairs travel with it: repaired text gets a warning
    naming the order and field; an order that lost a too-deep value is quarantined.
 2. Each order: bound and not newer -> skip the import (still finish the move); otherwise
    resolve the customer (binding -> e-mail -> guest policy) and the items (by SKU), check its
    lines add up to the store's ``items_total``, map, and create or update the ERP order and its
    binding in one unit of work.
-3. Guarded move: one list call re-reads which of the page's orders are still in the "get"
-   status (status filter + id range); those move to the "set" status (``{"status_id": N}``),
-   the others (another app changed them meanwhile) stay as they are, with a warning.
+3. Right after it commits, the order's move to the "set" status (``{"status_id": N}``) goes to
+   the movers (:class:`~.status_moves.MovePipeline`), a few in flight while the next orders
+   import, on a fresh reading of its status: the listing while it is younger than
+   ``move_guard_age``, else one list call re-reads the rest of the page. An order another app
+   took out of the "get" status meanwhile stays as it is, with a warning.
 
 Anything raised while importing one order quarantines it with its reason and payload; the
 others go on. An order not moved stays in the "get" status, so the next run brings it back.
@@ -21,7 +24,7 @@ others go on. An order not moved stays in the "get" status, so the next run brin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Final
 
@@ -34,6 +37,7 @@ from bigcommerce_connect.records import ErpSalesOrder
 from bigcommerce_connect.status import OrderStatus
 from bigcommerce_connect.sync.context import SyncContext, map_record
 from bigcommerce_connect.sync.customers import CustomerImporter
+from bigcommerce_connect.sync.lookahead import ListedPage, PageLookahead
 from bigcommerce_connect.sync.order_checks import (
     OrderChecks,
     OrderImportError,
@@ -49,7 +53,13 @@ from bigcommerce_connect.sync.order_queue import (
     Sweep,
 )
 from bigcommerce_connect.sync.quarantine import quarantine_key, record_payload
-from bigcommerce_connect.sync.status_moves import StatusMove, StatusMover, resolve_statuses
+from bigcommerce_connect.sync.status_moves import (
+    MovePipeline,
+    StatusMove,
+    StatusMover,
+    resolve_queue,
+    resolve_statuses,
+)
 from bigcommerce_connect.sync.window import SyncWindow, is_newer, window_for
 from bigcommerce_connect.sync.wire_ids import wire_id
 
@@ -104,12 +114,20 @@ class OrderImporter:
         runs that do not move statuses.
         """
         ctx = self.ctx
+        start = resolve_queue(ctx.client, ctx.settings)  # statuses and the queue's length
+        self._statuses = start.statuses
         window = window_for(ctx, ORDER_STREAM)
         queue = self.works_the_queue
         unfinished: list[datetime] = []
-        for page in self.queue.pages(self.statuses.get, window, whole=queue):
-            unfinished.extend(self.process_wire_page(page))
-            ctx.tick("orders")
+        listing = self.queue.pages(start.statuses.get, window, whole=queue, waiting=start.waiting)
+        with (
+            self.mover.pipeline(start.statuses) as moves,
+            PageLookahead(listing, ctx.repairs) as pages,
+        ):
+            for page in pages:
+                unfinished.extend(self.process_listed(page, moves, pages.prefetch))
+                ctx.tick("orders")
+        unfinished.extend(_times(moves.failed))
         if not ctx.preview:
             cursor = min([window.end, *unfinished])
             ctx.ports.sync_state.set_cursor(ORDER_STREAM, cursor)
@@ -118,10 +136,18 @@ class OrderImporter:
             self.reconcile(window)
         return window
 
-    def process_wire_page(self, page: list[Any]) -> list[datetime]:
-        """Import a listed page as the store sent it; return unfinished orders' times."""
-        deep = self.ctx.repairs.take(ORDER, [wire_id(item) for item in page])
-        return self.process_page(self._typed(page, deep))
+    def process_listed(
+        self, page: ListedPage, moves: MovePipeline, prefetch: Callable[[], None]
+    ) -> list[datetime]:
+        """Import a listed page as the store sent it; return unfinished orders' times.
+
+        Moves go to ``moves`` as orders commit; ``prefetch`` is called once the rest of the
+        page is about what the movers have in hand, so the next page is read meanwhile.
+        """
+        ids = [wire_id(item) for item in page.items]
+        deep = self.ctx.repairs.take(ORDER, ids, page.repairs)
+        orders = self._typed(page.items, deep)
+        return self._import_page(orders, page.read_at, moves, prefetch)
 
     def _typed(self, page: list[Any], deep: set[str]) -> list[Order]:
         # One order the SDK cannot read must not block its page: quarantine it, go on.
@@ -139,18 +165,35 @@ class OrderImporter:
         return orders
 
     def process_page(self, orders: list[Order]) -> list[datetime]:
-        """Import a page of orders, then move their statuses; return unfinished orders' times."""
+        """Import orders not read from a listing, then move them after a re-read of status.
+
+        For a webhook's, a sweep's or a replay's orders; returns unfinished orders' times.
+        """
+        with self.mover.pipeline(self.statuses) as moves:
+            unfinished = self._import_page(orders, None, moves, None)
+        return unfinished + _times(moves.failed)
+
+    def _import_page(
+        self,
+        orders: list[Order],
+        read_at: float | None,
+        moves: MovePipeline,
+        prefetch: Callable[[], None] | None,
+    ) -> list[datetime]:
+        """Import orders one by one, handing each to ``moves`` as it commits."""
+        statuses = self.statuses
+        reading = self.mover.reading(statuses, orders, read_at)
         self.order_customers.prefetch(orders)
-        to_move: list[Order] = []
         unfinished: list[datetime] = []
-        for order in orders:
+        # Read the next page once what is left here is about what the movers hold.
+        ahead = len(orders) - moves.holds
+        for index, order in enumerate(orders):
+            if prefetch is not None and index >= ahead:
+                prefetch()
             outcome = self.import_order(order)
             if outcome.move:
-                to_move.append(order)
+                self.mover.hand_over(order, statuses, reading, moves)
             elif not outcome.done and order.date_modified is not None:
-                unfinished.append(order.date_modified)
-        for order in self.move_guarded(to_move):
-            if order.date_modified is not None:
                 unfinished.append(order.date_modified)
         return unfinished
 
@@ -332,19 +375,9 @@ class OrderImporter:
                 continue
             if order is None:
                 continue  # quarantined again: still too deep to read
-            outcome = self.import_order(order)
-            if outcome.move:
-                self.move_guarded([order])
+            self.process_page([order])
 
-    # -- status moves ----------------------------------------------------------------------
 
-    def move_guarded(self, orders: list[Order]) -> list[Order]:
-        """Move the orders still in the "get" status; return the ones whose move failed.
-
-        See :meth:`StatusMover.move_guarded <.status_moves.StatusMover.move_guarded>`.
-        """
-        return self.mover.move_guarded(orders, self.statuses)
-
-    def move_statuses(self, orders: list[Order]) -> list[Order]:
-        """Move orders to the "set" status without the guard; return the ones that failed."""
-        return self.mover.move(orders, self.statuses)
+def _times(orders: Iterable[Order]) -> list[datetime]:
+    """When these orders were last modified (the cursor must not pass them)."""
+    return [order.date_modified for order in orders if order.date_modified is not None]

@@ -1,14 +1,25 @@
-"""Moving imported orders out of the "get" status: guarded by a re-read, a few at a time.
+"""Moving imported orders out of the "get" status: as each commits, on a fresh status reading.
 
-Just before a page's orders move, one list call re-reads which of them are still in the "get"
-status: an order another app took out of it since we listed it (shipped it, say) was imported
-once but is not put back, and gets a warning instead. A small window remains between the
-re-read and the PUT; the guard closes the much larger one between the list and the move.
+An imported order's move goes to a :class:`MovePipeline` the moment its unit of work commits:
+a few moves are in flight at once (``status_move_concurrency``) and at most twice as many
+wait, so the importer never runs far ahead of the store and memory stays flat.
+
+A move goes out only on a fresh reading of the order's status (:class:`StatusReading`): the
+page's own listing while it is younger than ``move_guard_age`` (2 s by default), else one list
+call re-reads the rest of the page (status filter + id range) and that reading is used. An
+order another app took out of the "get" status meanwhile (shipped it, say) was imported once
+but is not put back: it gets a warning instead. No move is therefore based on a reading older
+than the guard age when it is handed to the pipeline; a small window (that age plus the wait
+for a free mover) remains, much smaller than a page's whole import.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
 from typing import Any
 
 import attrs
@@ -18,10 +29,23 @@ from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.models import Order
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.status import StatusLabels
 from bigcommerce_connect.sync.context import SyncContext
 from bigcommerce_connect.sync.order_queue import ORDER, OrderQueue
 
-__all__ = ["StatusMove", "StatusMover", "resolve_statuses"]
+__all__ = [
+    "MovePipeline",
+    "QueueStart",
+    "StatusMove",
+    "StatusMover",
+    "StatusReading",
+    "resolve_queue",
+    "resolve_statuses",
+]
+
+#: How many moves may wait for a mover, per mover: enough to keep every mover busy while the
+#: importer maps the next order, few enough that a reading is not old when its move goes out.
+WAITING_PER_MOVER = 2
 
 
 @attrs.frozen
@@ -37,13 +61,159 @@ class StatusMove:
         return self.get != self.set
 
 
-def resolve_statuses(client: BigCommerceClient, settings: StoreSettings) -> StatusMove:
-    """The settings' "get" and "set" statuses as ids, through the store's own labels."""
-    labels = client.order_statuses.labels()
-    return StatusMove(
+@attrs.frozen
+class QueueStart:
+    """A run's start, read in one call: the statuses and how many orders wait in "get"."""
+
+    statuses: StatusMove
+    waiting: int | None  # None: the store did not say
+
+
+def resolve_queue(client: BigCommerceClient, settings: StoreSettings) -> QueueStart:
+    """The settings' statuses as ids and the "get" status's order count: one call.
+
+    ``GET /v2/orders/count`` lists every status with its custom label (renamed statuses
+    resolve through it, as through ``/v2/order_statuses``) and its number of orders.
+    """
+    counts = client.orders.count()
+    labels = StatusLabels.from_store(
+        (entry.id, entry.custom_label or "") for entry in counts.statuses
+    )
+    statuses = StatusMove(
         get=labels.resolve(settings.get_order_status),
         set=labels.resolve(settings.set_order_status),
     )
+    listed = [entry.count for entry in counts.statuses if entry.id == statuses.get]
+    waiting = listed[0] if len(listed) == 1 and listed[0] >= 0 else None
+    return QueueStart(statuses=statuses, waiting=waiting)
+
+
+def resolve_statuses(client: BigCommerceClient, settings: StoreSettings) -> StatusMove:
+    """The settings' "get" and "set" statuses as ids, through the store's own labels."""
+    return resolve_queue(client, settings).statuses
+
+
+class StatusReading:
+    """What the store last said about which of a page's orders wait in the "get" status.
+
+    ``read_at`` is when the page was listed (``time.monotonic()``), None when it was not (a
+    webhook's or a sweep's orders): then the first move re-reads. A re-read covers the page
+    from the order about to move to its end, so one call serves the rest of the page.
+    """
+
+    def __init__(
+        self,
+        queue: OrderQueue,
+        status_id: int,
+        orders: Sequence[Order],
+        read_at: float | None,
+        max_age: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._queue = queue
+        self._status_id = status_id
+        self._ids = [order.id for order in orders]
+        self._position = {order_id: index for index, order_id in enumerate(self._ids)}
+        self._waiting = {order.id for order in orders if order.status_id == status_id}
+        self._read_at = read_at
+        self._max_age = max_age
+        self._clock = clock
+        self.re_reads = 0
+        #: Why the page's status could not be re-read (the rest of the page is then unknown).
+        self.failure: BigCommerceError | None = None
+
+    def still_waiting(self, order_id: int) -> bool | None:
+        """True when the order waits in the "get" status on a reading younger than the age.
+
+        None when that is unknown: a re-read failed (the store, the network, its paging). The
+        rest of the page is then not re-read again; its orders are imported but not moved,
+        and the next run, finding them bound and still waiting, moves them.
+        """
+        if self.failure is not None:
+            return None
+        if self._read_at is None or self._clock() - self._read_at >= self._max_age:
+            rest = self._ids[self._position.get(order_id, 0) :] or [order_id]
+            self.re_reads += 1
+            try:
+                self._waiting = self._queue.still_waiting(self._status_id, rest)
+            except BigCommerceError as error:
+                self.failure = error
+                return None
+            self._read_at = self._clock()
+        return order_id in self._waiting
+
+
+class MovePipeline:
+    """Moves orders to the "set" status as they are handed in, a few at a time.
+
+    ``submit`` blocks while ``WAITING_PER_MOVER`` moves per mover wait already. Leaving the
+    ``with`` block waits for every move and counts them in the report (on the calling
+    thread); the orders whose move failed are in :attr:`failed` after it.
+    """
+
+    def __init__(self, mover: StatusMover, set_status: int, concurrency: int) -> None:
+        self._mover = mover
+        self._set_status = set_status
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="bc-move")
+        #: How many orders the movers hold at most: in flight plus waiting.
+        self.holds = concurrency * (1 + WAITING_PER_MOVER)
+        self._slots = threading.BoundedSemaphore(self.holds)
+        self._lock = threading.Lock()
+        self._moved = 0
+        self._crash: BaseException | None = None
+        self.failed: list[Order] = []
+
+    def __enter__(self) -> MovePipeline:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.finish()
+
+    def submit(self, order: Order) -> None:
+        """Hand one order's move to the movers (waits while too many are waiting)."""
+        self._slots.acquire()
+        self._raise_crash()
+        try:
+            self._pool.submit(self._move, order)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def finish(self) -> None:
+        """Wait for every move handed in; count them in the report."""
+        self._pool.shutdown(wait=True)
+        report = self._mover.ctx.report
+        with self._lock:
+            report.statuses_moved += self._moved
+            report.status_moves_failed += len(self.failed)
+            self._moved = 0
+        self._raise_crash()
+
+    def _raise_crash(self) -> None:
+        # What no order's failure explains (the process being stopped, memory gone) ends
+        # the run on the importing thread, as it would have on the mover's.
+        crash, self._crash = self._crash, None
+        if crash is not None:
+            raise crash
+
+    def _move(self, order: Order) -> None:
+        try:
+            moved = self._mover.move_one(order, self._set_status)
+        except BaseException as crash:
+            self._crash = crash
+            return
+        finally:
+            self._slots.release()
+        with self._lock:
+            if moved:
+                self._moved += 1
+            else:
+                self.failed.append(order)
 
 
 class StatusMover:
@@ -53,42 +223,38 @@ class StatusMover:
         self.ctx = context
         self.queue = queue
 
-    def move_guarded(self, orders: list[Order], statuses: StatusMove) -> list[Order]:
-        """Move the orders still in the "get" status; return the ones whose move failed.
+    def pipeline(self, statuses: StatusMove) -> MovePipeline:
+        """A pipeline moving to the "set" status, as many at once as the options say."""
+        concurrency = self.ctx.options.status_move_concurrency
+        return MovePipeline(self, statuses.set, concurrency)
 
-        One list call (status filter + the orders' id range) re-reads them just before the
-        move: an order another app took out of the "get" status since we listed it (shipped
-        it, say) is not put back, but reported (``order.status.changed``).
-        """
-        if self.ctx.preview or not orders:
-            return self.move(orders, statuses)
-        waiting = self.queue.still_waiting(statuses.get, [order.id for order in orders])
-        for order in orders:
-            if order.id not in waiting:
-                self._changed_elsewhere(order, statuses)
-        failed = self.move([order for order in orders if order.id in waiting], statuses)
-        self.ctx.repairs.drop()  # the re-read and the moves' echoes are not imported
-        return failed
+    def reading(
+        self, statuses: StatusMove, orders: Sequence[Order], read_at: float | None
+    ) -> StatusReading:
+        """The status reading of a page listed at ``read_at`` (None: not listed, re-read)."""
+        max_age = self.ctx.options.move_guard_age.total_seconds()
+        return StatusReading(self.queue, statuses.get, orders, read_at, max_age)
 
-    def move(self, orders: list[Order], statuses: StatusMove) -> list[Order]:
-        """Move orders to the "set" status, a few at a time; return the ones that failed.
+    def hand_over(
+        self, order: Order, statuses: StatusMove, reading: StatusReading, moves: MovePipeline
+    ) -> None:
+        """Move an imported order if it still waits in the "get" status (checked fresh)."""
+        if self.ctx.preview:  # planned, not moved, and no re-read: a preview sends no call
+            self.ctx.report.plan(ORDER, order.id, "move", f"to status {statuses.set}")
+            return
+        told = reading.failure is not None
+        waiting = reading.still_waiting(order.id)
+        self.ctx.repairs.drop()  # a re-read's answer is not imported
+        if waiting:
+            self.ctx.report.plan(ORDER, order.id, "move", f"to status {statuses.set}")
+            moves.submit(order)
+        elif waiting is None:
+            self._unread(order, statuses, reading.failure, told=told)
+        else:
+            self._changed_elsewhere(order, statuses)
 
-        Unguarded: :meth:`move_guarded` re-reads their status first.
-        """
-        ctx = self.ctx
-        for order in orders:
-            ctx.report.plan(ORDER, order.id, "move", f"to status {statuses.set}")
-        if ctx.preview or not orders:
-            return []
-        workers = min(ctx.options.status_move_concurrency, len(orders))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bc-move") as pool:
-            results = list(pool.map(lambda o: self._move_one(o, statuses.set), orders))
-        failed = [order for order, ok in zip(orders, results, strict=True) if not ok]
-        ctx.report.statuses_moved += len(orders) - len(failed)
-        ctx.report.status_moves_failed += len(failed)
-        return failed
-
-    def _move_one(self, order: Order, set_status: int) -> bool:
+    def move_one(self, order: Order, set_status: int) -> bool:
+        """Move one order (on a mover's thread); False, with an error notified, if it failed."""
         try:
             # No Order is built from the store's echo: a 2xx means the order moved, however
             # unreadable the echo would be as an order.
@@ -102,7 +268,35 @@ class StatusMover:
                 request_id=getattr(error, "request_id", None),
             )
             return False
+        except Exception as error:  # anything else is one order's failure, never the run's
+            self._tell(
+                order.id,
+                NotificationKind.ERROR,
+                "order.status.error",
+                f"order {order.id} was imported but its status could not be set: "
+                f"{type(error).__name__}",
+            )
+            return False
+        finally:
+            self.ctx.repairs.drop()  # the echo is not imported: this thread's notes go
         return True
+
+    def _unread(
+        self, order: Order, statuses: StatusMove, error: BaseException | None, *, told: bool
+    ) -> None:
+        # Imported, not moved: it still waits in the "get" status, so the next run moves it.
+        self.ctx.report.status_moves_failed += 1
+        self.ctx.report.plan(ORDER, order.id, "keep", "status not re-read")
+        if told:
+            return  # one warning per failed re-read, naming the first order it left
+        self._tell(
+            order.id,
+            NotificationKind.WARNING,
+            "order.status.unread",
+            f"the status of order {order.id} and the rest of its page could not be re-read "
+            f"before their moves ({error}); they were imported and stay in status "
+            f"{statuses.get} until the next run moves them",
+        )
 
     def _changed_elsewhere(self, order: Order, statuses: StatusMove) -> None:
         self.ctx.report.orders_changed_elsewhere += 1

@@ -4,6 +4,9 @@ The client repairs what it cannot pass on as sent (text that is not valid Unicod
 nested too deep) and keeps a note of each repair. A run drains the notes right after a page
 arrives: a repaired text keeps its record and gets a warning; a record of that page that lost
 a too-deep value is set aside for quarantine instead of being imported half-read.
+
+A run reads pages on one thread while others move statuses, so every drain here takes the
+calling thread's notes only; a page read ahead on another thread carries its own (``collect``).
 """
 
 from __future__ import annotations
@@ -25,17 +28,24 @@ class WireRepairs:
         self._client = client
         self._notify = notify
 
-    def take(self, entity: str, ids: Iterable[object]) -> set[str]:
+    def collect(self) -> list[WireRepair]:
+        """This thread's repairs, taken now: a page read ahead carries them to its import."""
+        return self._client.take_wire_repairs(this_thread=True)
+
+    def take(
+        self, entity: str, ids: Iterable[object], repairs: list[WireRepair] | None = None
+    ) -> set[str]:
         """Drain the repairs after a page arrived; return the ids to set aside.
 
         ``ids`` are the records of the page that just arrived. A text repair (a lone surrogate
         or undecodable bytes, now U+FFFD) keeps the record and sends a warning naming it and
         the field. A value nested too deep was dropped by the client: a record of this page
         that lost one is set aside (the caller quarantines it), not imported half-read.
+        ``repairs`` are the page's own when it was read on another thread (see ``collect``).
         """
         on_page = {str(record_id) for record_id in ids}
         deep: set[str] = set()
-        for repair in self._client.take_wire_repairs():
+        for repair in self.collect() if repairs is None else repairs:
             record_id = repair.record_id
             if repair.kind == "depth" and record_id is not None and record_id in on_page:
                 deep.add(record_id)
@@ -51,8 +61,8 @@ class WireRepairs:
         return deep
 
     def drop(self) -> None:
-        """Forget repairs in answers the run does not import from (re-reads, move echoes)."""
-        self._client.take_wire_repairs()
+        """Forget this thread's repairs in answers the run does not import from (re-reads)."""
+        self._client.take_wire_repairs(this_thread=True)
 
 
 def _message(entity: str, repair: WireRepair) -> str:

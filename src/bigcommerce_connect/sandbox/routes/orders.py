@@ -122,10 +122,8 @@ def count_orders(req: Request) -> Response:
     """``GET /orders/count``: totals per status with their labels."""
     store = req.store
     with store.lock:
-        counts = dict.fromkeys(STATUS_LABELS, 0)
-        for order in store.orders.values():
-            if not order["is_deleted"]:
-                counts[order["status_id"]] += 1
+        # From the status index: a count costs the number of statuses, not of orders.
+        counts = {sid: len(store.orders.ids_with("status", (sid, False))) for sid in STATUS_LABELS}
         statuses = [
             {
                 "id": sid,
