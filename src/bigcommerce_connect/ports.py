@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -32,6 +32,7 @@ __all__ = [
     "Clock",
     "ContactSource",
     "CreditLimits",
+    "CustomerLookup",
     "CustomerRepository",
     "ErpAdapters",
     "ItemLookup",
@@ -136,6 +137,23 @@ class CustomerRepository(Protocol):
 
         Only ``fields`` carry values from the store (an update skips create-only rules): keep
         every other field as the ERP has it.
+        """
+        ...
+
+
+@runtime_checkable
+class CustomerLookup(Protocol):
+    """Optional on a :class:`CustomerRepository`: find customers by an order's lookup value.
+
+    The order import builds ``ErpSalesOrder.customer_lookup`` with *Add Customer Lookup* and,
+    for an order whose store customer is not bound, asks for it before the e-mail match. A
+    repository without ``find_by_lookup`` is simply not asked (detected with ``isinstance``).
+    """
+
+    def find_by_lookup(self, value: str) -> Sequence[LocalCustomer]:
+        """Customers the ERP finds under ``value``, best match first (empty for blank text).
+
+        The SDK's adapters match the customer code, ignoring case and surrounding spaces.
         """
         ...
 

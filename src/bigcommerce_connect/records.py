@@ -68,7 +68,7 @@ class ErpCustomer:
 
     Attributes:
         customer_code: the ERP's customer code (key of the account); the default mapping builds
-            ``BC-<id>`` with *Add Customer Code*.
+            ``BC-<id>`` with *Add Customer Code*, and the settings' *Code* goes in front.
         customer_listing: the name the ERP lists the account under ("Doe, John"), built with
             *Add Customer Listing*.
         first_name: contact first name.
@@ -151,12 +151,14 @@ class ErpSalesOrder:
     """A sales order in the ERP (target of the order import).
 
     Attributes:
-        external_ref: the BigCommerce order id, as text (only set on create by the defaults).
+        external_ref: the BigCommerce order id, as text (only set on create by the defaults),
+            with the settings' *Code* in front.
         order_date: when the order was placed.
         status_id: the BigCommerce status id (map on the id, never on the renamable label).
         customer_external_id: the BigCommerce customer id; ``0`` for a guest order.
-        customer_lookup: what the importer searches the ERP customer by, built with
-            *Add Customer Lookup* (billing first + last name by default).
+        customer_lookup: what the importer searches the ERP customer by (after the binding,
+            before the e-mail; ``CustomerRepository.find_by_lookup``), built with *Add Customer
+            Lookup* (billing first + last name by default).
         customer_email: billing e-mail (identifies guests).
         currency: ISO currency code.
         payment_method: payment method label.
@@ -164,8 +166,9 @@ class ErpSalesOrder:
         notes: the customer's message.
         staff_notes: internal notes.
         order_source: ``www``, ``external``, ``manual``...
-        external_source: where an outside channel's order came from (``ebay``, ``M-MIG``...).
-        external_order_id: the outside channel's own order id (``external_id``).
+        external_source: where an outside channel's order came from (``ebay``, ``M-MIG``...);
+            ``""`` for an order from no outside channel.
+        external_order_id: the outside channel's own order id (``external_id``); ``""`` if none.
         ebay_order_id: the eBay order id of an eBay order (``"0"`` on other orders).
         billing_name: name on the invoice.
         billing_address: billing address.
@@ -305,5 +308,9 @@ class ErpContact:
 
 
 def item_sku(item: ErpItem) -> str:
-    """The SKU the automatic mappings build: the item code, ``-variant code`` when set."""
+    """The SKU the automatic mappings build: the item code, ``-variant code`` when set.
+
+    What ``automatic:update_products`` and ``automatic:inventory`` give; a saved mapping may
+    build another (the stock sources apply the mapping itself).
+    """
     return f"{item.item_code}-{item.variant_code}" if item.variant_code else item.item_code

@@ -1,23 +1,38 @@
 """Order statuses: fixed ids 0–14, labels a store may rename.
 
 Always map and write on the id (``{"status_id": N}``); labels are for people. A store's
-renamed label ("Ready to Pick") still resolves to its id through :class:`StatusLabels`.
+renamed label ("Ready to Pick") still resolves to its id through :class:`StatusLabels`, and so
+do the names the original product's documentation uses (:data:`STATUS_ALIASES`, e.g.
+"Verification Required" for status 12).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from typing import Final
 
 import attrs
 
-from bigcommerce_connect.errors import ConnectError
+from bigcommerce_connect.errors import ConnectError, safe_text
 
-__all__ = ["OrderStatus", "StatusLabels", "UnknownStatusError"]
+__all__ = ["STATUS_ALIASES", "OrderStatus", "StatusLabels", "UnknownStatusError"]
 
 
 class UnknownStatusError(ConnectError, LookupError):
-    """A status name or id matches none of the store's statuses."""
+    """A status name or id matches none of the store's statuses.
+
+    The message lists the names the store knows (``valid_names``), so a typo in the settings
+    can be fixed from the error alone.
+    """
+
+    def __init__(self, message: str, valid_names: Iterable[str] = ()) -> None:
+        self.valid_names = list(valid_names)
+        if self.valid_names:
+            # A store's labels are its own text: escaped and bounded for a log or a terminal.
+            names = ", ".join(safe_text(name, 60) for name in self.valid_names)
+            message = f"{message}; valid names: {names}"
+        super().__init__(message)
 
 
 class OrderStatus(enum.IntEnum):
@@ -72,6 +87,17 @@ _DEFAULT_LABELS: dict[OrderStatus, str] = {
 }
 
 
+#: Other names for a status, as the original product (and BigCommerce Help, in places) calls
+#: it: its "Order Status" list says "Verification Required" where the API says "Manual
+#: Verification Required", and American English spells "Canceled".
+STATUS_ALIASES: Final[Mapping[str, OrderStatus]] = {
+    "Verification Required": OrderStatus.MANUAL_VERIFICATION_REQUIRED,
+    "Manual Verification": OrderStatus.MANUAL_VERIFICATION_REQUIRED,
+    "Canceled": OrderStatus.CANCELLED,
+    "Awaiting Fulfilment": OrderStatus.AWAITING_FULFILLMENT,
+}
+
+
 def _normalise(label: str) -> str:
     return " ".join(label.replace("_", " ").split()).casefold()
 
@@ -102,7 +128,17 @@ class StatusLabels:
         for status, label in _DEFAULT_LABELS.items():
             if _normalise(label) == wanted or _normalise(status.name) == wanted:
                 return int(status)
-        raise UnknownStatusError(f"no order status is called {text!r} in this store")
+        for alias, status in STATUS_ALIASES.items():
+            if _normalise(alias) == wanted:
+                return int(status)
+        raise UnknownStatusError(
+            f"no order status is called {text!r} in this store", self.valid_names()
+        )
+
+    def valid_names(self) -> list[str]:
+        """The name of every status the store has, by id: its own label, else the default."""
+        ids = sorted({int(status) for status in OrderStatus} | set(self.custom_labels))
+        return [self.label(status_id) for status_id in ids]
 
     def label(self, status_id: int) -> str:
         """What the store shows for ``status_id``: its custom label, else the default one."""
@@ -113,5 +149,5 @@ class StatusLabels:
 
     def _known_id(self, status_id: int) -> int:
         if OrderStatus.from_id(status_id) is None and status_id not in self.custom_labels:
-            raise UnknownStatusError(f"no order status has id {status_id}")
+            raise UnknownStatusError(f"no order status has id {status_id}", self.valid_names())
         return status_id

@@ -22,7 +22,8 @@ def test_every_customer_is_imported_once_with_the_code_prefix(make_rig: MakeRig)
     report = rig.importer.import_customers()
     assert report.customers_created == len(customers)
     erp = rig.erp.customers.all()
-    assert sorted(c.customer_code for c in erp.values()) == sorted(f"BC{i}" for i in customers)
+    # The settings' code ("BC") goes in front of the mapped code (Add Customer Code: "BC-<id>").
+    assert sorted(c.customer_code for c in erp.values()) == sorted(f"BCBC-{i}" for i in customers)
     assert rig.erp.sync_state.get_cursor(CUSTOMER_STREAM) is not None
     rig.later()
     again = rig.importer.import_customers()

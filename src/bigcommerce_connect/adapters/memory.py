@@ -19,6 +19,7 @@ import attrs
 
 from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.clock import FixedClock, SystemClock  # re-exported: their old home
+from bigcommerce_connect.mapping import CompiledMapping
 from bigcommerce_connect.notifications import Notification
 from bigcommerce_connect.ports import (
     Binding,
@@ -195,6 +196,18 @@ class MemoryCustomers:
                 LocalCustomer(local_id=local_id, email=c.email, name=c.customer_listing)
                 for local_id, c in self._shared.state.customers.items()
                 if c.email.strip().casefold() == wanted
+            ]
+
+    def find_by_lookup(self, value: str) -> Sequence[LocalCustomer]:
+        """Customers whose customer code is ``value``, ignoring case and surrounding spaces."""
+        wanted = value.strip().casefold()
+        if not wanted:
+            return []
+        with self._shared.lock:
+            return [
+                LocalCustomer(local_id=local_id, email=c.email, name=c.customer_listing)
+                for local_id, c in self._shared.state.customers.items()
+                if c.customer_code.strip().casefold() == wanted
             ]
 
     def create(self, customer: ErpCustomer) -> str:
@@ -450,9 +463,16 @@ class MemoryItemSource:
 
 
 class MemoryStockSource:
-    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location."""
+    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location.
 
-    def __init__(self, shared: _Shared, items: MemoryItemSource) -> None:
+    Each item becomes a level through ``mapping`` (``automatic:inventory`` when None): it
+    picks the SKU, whole quantity and location the push sends.
+    """
+
+    def __init__(
+        self, shared: _Shared, items: MemoryItemSource, *, mapping: CompiledMapping | None = None
+    ) -> None:
+        self.mapping = mapping
         self._shared = shared
         self._items = items
         self._pushed: dict[tuple[str, int], tuple[int, datetime]] = {}
@@ -460,7 +480,7 @@ class MemoryStockSource:
     def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
         """Every item with a known stock (or only ``local_ids``), read now."""
         found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
-        return stock_levels(found)
+        return stock_levels(found, self.mapping)
 
     def stock_pushed(self, local_id: str, location_id: int) -> int | None:
         """The quantity last pushed, or None."""

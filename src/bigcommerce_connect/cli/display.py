@@ -94,10 +94,16 @@ def print_summary(
             f"  dashboard   to fulfill {before.to_fulfill} -> {after.to_fulfill}, "
             f"to ship {before.to_ship} -> {after.to_ship}\n"
         )
-    if report.notifications:
-        total = len(report.notifications) + report.notifications_dropped
-        w(f"  notifications ({total}):\n")
-        for note in report.notifications[:notifications]:
+    # A preview delivers no notification: it lists the ones it would have sent.
+    for title, notes, dropped in (
+        ("notifications", report.notifications, report.notifications_dropped),
+        ("would notify", report.would_notify, report.would_notify_dropped),
+    ):
+        if not notes:
+            continue
+        total = len(notes) + dropped
+        w(f"  {title} ({total}):\n")
+        for note in notes[:notifications]:
             code, message = terminal_text(note.code), terminal_text(note.message)
             w(f"    [{note.kind.value}] {code}: {message}\n")
         if total > notifications:

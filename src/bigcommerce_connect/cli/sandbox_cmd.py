@@ -6,6 +6,7 @@ import argparse
 
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.sandbox.knobs import FAULT_KINDS, parse_fault_kinds
+from bigcommerce_connect.sandbox.scopes import ALL_SCOPES, parse_scopes
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -46,6 +47,16 @@ def add_parser(subparsers: Subparsers) -> None:
         ),
     )
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
+    parser.add_argument(
+        "--scopes",
+        type=_scopes,
+        default=None,
+        metavar="SCOPE[,SCOPE...]",
+        help=(
+            "the token's OAuth scopes; requests outside them get 403 (default: all). "
+            f"Scopes: {', '.join(ALL_SCOPES)}"
+        ),
+    )
     parser.set_defaults(handler=_run_sandbox)
 
 
@@ -55,6 +66,15 @@ def _fault_kinds(text: str) -> tuple[str, ...]:
         return parse_fault_kinds(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _scopes(text: str) -> tuple[str, ...] | None:
+    """Parse ``--scopes``; an unknown scope is a usage error naming it."""
+    try:
+        scopes = parse_scopes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return None if scopes is None else tuple(sorted(scopes))
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:

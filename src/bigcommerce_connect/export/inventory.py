@@ -15,6 +15,11 @@ again without them; a refused item whose product tracks stock at product level (
 product binding) falls back to the catalog: ``inventory_level`` through the product batch
 update (10 a request; the catalog only writes the default location).
 
+Without the Store Inventory scope (the adjustment answers 403) every item goes through the
+catalog instead, with one warning per push: ``inventory_level`` through the variant batch
+update (50 a request; an item not bound yet is found by SKU first), or the product batch
+update for a product bound without its variant. Products (modify) is then the scope needed.
+
 Trade-off (absolute values vs. deltas): an absolute value can overwrite a store sale that
 happened between the snapshot and the write. Reading the snapshot at push time shrinks that
 window to the length of the request, and pushing only changed items means a store sale on an
@@ -26,15 +31,16 @@ adjustment on a SKU new to a location is rejected (failure modes 20 and 21).
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import ApiError, ValidationError
+from bigcommerce_connect.errors import ApiError, PermissionDeniedError, ValidationError
 from bigcommerce_connect.export.batching import Accepted, send_batch
 from bigcommerce_connect.export.report import Action, ExportReport, ItemResult
 from bigcommerce_connect.models import AdjustmentResult, InventoryAdjustment, ModelError
@@ -45,11 +51,18 @@ from bigcommerce_connect.ports import (
     StockLevel,
     StockSource,
 )
-from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, adjustment_batches
+from bigcommerce_connect.resources import PRODUCT_BATCH_MAX, VARIANT_BATCH_MAX, adjustment_batches
 
-__all__ = ["InventoryPusher"]
+__all__ = ["INVENTORY_SCOPE_MISSING", "InventoryPusher"]
 
 _DEFAULT_LOCATION: Final = 1
+#: The warning's code when stock goes through the catalog for want of the inventory scope.
+INVENTORY_SCOPE_MISSING: Final = "inventory.scope.missing"
+_log = logging.getLogger(__name__)
+
+
+def _log_warning(code: str, message: str) -> None:
+    _log.warning("%s: %s", code, message)
 
 
 @attrs.frozen
@@ -63,7 +76,11 @@ class _Push:
 
 
 class InventoryPusher:
-    """Pushes ERP stock to the store so it shows low or out of stock in time."""
+    """Pushes ERP stock to the store so it shows low or out of stock in time.
+
+    ``warn(code, message)`` receives the push's warnings (default: the log), such as the one
+    :data:`INVENTORY_SCOPE_MISSING` warning of a push that went through the catalog.
+    """
 
     def __init__(
         self,
@@ -73,17 +90,21 @@ class InventoryPusher:
         bindings: BindingRepository,
         clock: Clock,
         reason: str = "ERP stock sync",
+        warn: Callable[[str, str], None] = _log_warning,
     ) -> None:
         self.client = client
         self.stock = stock
         self.bindings = bindings
         self.clock = clock
         self.reason = reason
+        self.warn = warn
+        self._no_inventory_scope: PermissionDeniedError | None = None
 
     def push(self, local_ids: Sequence[str] | None = None) -> ExportReport:
         """Push every changed item (or only ``local_ids``); one result per changed item."""
         report = ExportReport(started_at=self.clock.now())
         calls, started = self.client.api_calls, time.monotonic()
+        self._no_inventory_scope = None  # asked again every push: the scope may be granted
         pushes: list[_Push] = []
         for level in self.stock.stock_snapshot(local_ids):
             if self.stock.stock_pushed(level.local_id, level.location_id) == level.quantity:
@@ -124,13 +145,18 @@ class InventoryPusher:
         Items the store refused (422) may still be written through the catalog; items of a
         request that failed otherwise fail.
         """
+        if self._no_inventory_scope is not None:
+            return self._through_catalog(batch)
         results: list[ItemResult] = []
         for event in send_batch(self._adjust, [p.adjustment for p in batch]):
             if isinstance(event, Accepted):
                 results.extend(self._pushed([batch[n] for n in event.indexes]))
                 continue
             failed = [batch[n] for n in event.reasons]
-            if isinstance(event.error, ValidationError):
+            if isinstance(event.error, PermissionDeniedError):
+                self._scope_missing(event.error)
+                results.extend(self._through_catalog(failed))
+            elif isinstance(event.error, ValidationError):
                 results.extend(self._fallback(failed, str(event.error)))
             else:
                 results.extend(
@@ -147,6 +173,72 @@ class InventoryPusher:
             _result(p.level, Action.UPDATED, product_id=p.product_id, variant_id=p.variant_id)
             for p in batch
         ]
+
+    def _scope_missing(self, error: PermissionDeniedError) -> None:
+        """Remember the push has no inventory scope, and say so once."""
+        self._no_inventory_scope = error
+        self.warn(
+            INVENTORY_SCOPE_MISSING,
+            f"the API account lacks {error.scope}: stock goes through the catalog's inventory "
+            "level (Products modify) instead; grant Store Inventory (modify) for locations",
+        )
+
+    def _through_catalog(self, pushes: list[_Push]) -> list[ItemResult]:
+        """Write stock as variants' ``inventory_level`` (the product's for a product binding)."""
+        reason = str(self._no_inventory_scope or "no inventory scope")
+        results: list[ItemResult] = []
+        by_variant: list[tuple[_Push, int]] = []
+        by_product: list[_Push] = []
+        for p in pushes:
+            if p.level.location_id != _DEFAULT_LOCATION:
+                results.append(
+                    _result(
+                        p.level,
+                        Action.FAILED,
+                        error=f"{reason}; the catalog only writes the default location",
+                    )
+                )
+                continue
+            variant_id = p.variant_id if p.variant_id is not None else self._variant_of(p)
+            if variant_id is not None:
+                by_variant.append((p, variant_id))
+            elif p.product_id is not None:
+                by_product.append(p)
+            else:
+                results.append(_result(p.level, Action.FAILED, error=f"{reason}; unknown SKU"))
+        for chunk in chunked(by_variant, VARIANT_BATCH_MAX):
+            results.extend(self._variant_levels(chunk, reason))
+        if by_product:
+            results.extend(self._fallback(by_product, reason))
+        return results
+
+    def _variant_of(self, push: _Push) -> int | None:
+        """The variant id of an item without a binding, found by its SKU (one call)."""
+        if push.product_id is not None or not push.level.sku:
+            return None
+        try:
+            found = self.client.variants.by_sku(push.level.sku)
+        except ApiError:
+            return None
+        return found[0].id if len(found) == 1 else None
+
+    def _variant_levels(self, chunk: list[tuple[_Push, int]], reason: str) -> list[ItemResult]:
+        """One variant batch update of ``inventory_level``; results per item."""
+        body: list[Mapping[str, Any]] = [
+            {"id": variant_id, "inventory_level": p.adjustment.quantity} for p, variant_id in chunk
+        ]
+        try:
+            outcome = self.client.variants.update_batch(body)
+        except ApiError as error:
+            return [_result(p.level, Action.FAILED, error=f"{reason}; {error}") for p, _ in chunk]
+        written = {row.get("id") for row in outcome.data if isinstance(row, dict)}
+        done = [p for p, variant_id in chunk if outcome.ok or variant_id in written]
+        failed = [
+            _result(p.level, Action.FAILED, error=f"{reason}; catalog fallback failed too")
+            for p, _ in chunk
+            if p not in done
+        ]
+        return [*self._pushed(done), *failed]
 
     def _fallback(self, refused: list[_Push], reason: str) -> list[ItemResult]:
         """Write refused product-level items through the catalog's ``inventory_level``."""

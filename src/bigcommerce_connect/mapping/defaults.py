@@ -185,9 +185,10 @@ _ORDER_IMPORT: Final = {
         _r("customer_message", "notes", "strip"),
         _r("staff_notes", "staff_notes"),
         _r("order_source", "order_source"),
-        _r("external_source", "external_source", "text"),
-        _r("external_id", "external_order_id", "text"),
-        _r("ebay_order_id", "ebay_order_id", "text"),
+        # Text fields: a null (an order from no outside channel) is "", never None.
+        _r("external_source", "external_source", "text", ["default", ""]),
+        _r("external_id", "external_order_id", "text", ["default", ""]),
+        _r("ebay_order_id", "ebay_order_id", "text", ["default", ""]),
         _r("billing_address.first_name", "billing_name"),
         _add("Add Billing Name", "billing_address.last_name", "billing_name"),
         _child("billing_address", "billing_address", "ErpAddress", _V2_ADDRESS, many=False),

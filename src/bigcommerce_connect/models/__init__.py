@@ -37,7 +37,13 @@ from bigcommerce_connect.models.converter import (
     to_wire,
     unstructure,
 )
-from bigcommerce_connect.models.customers import Customer, CustomerAddress, CustomerGroup
+from bigcommerce_connect.models.customers import (
+    Customer,
+    CustomerAddress,
+    CustomerAddressV2,
+    CustomerGroup,
+    CustomerV2,
+)
 from bigcommerce_connect.models.inventory import (
     MAX_ADJUSTMENT_ITEMS,
     AdjustmentResult,
@@ -65,7 +71,9 @@ __all__ = [
     "CustomField",
     "Customer",
     "CustomerAddress",
+    "CustomerAddressV2",
     "CustomerGroup",
+    "CustomerV2",
     "InventoryAdjustment",
     "ModelError",
     "Order",

@@ -1,4 +1,10 @@
-"""v3 customers and v2 customer groups. Collection DELETEs are deliberately absent."""
+"""v3 customers (v2 for legacy API accounts) and v2 customer groups.
+
+Collection DELETEs are deliberately absent. A legacy (Basic auth) account can call v2 only:
+its customers come from ``/v2/customers`` (the ``v2_*`` methods), each with its addresses
+from ``/v2/customers/{id}/addresses``, as the v3 :class:`~bigcommerce_connect.models.Customer`
+the customer import maps.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,20 @@ from datetime import datetime
 from typing import Any, Final
 
 from bigcommerce_connect.batch import BatchResult
-from bigcommerce_connect.models import Customer, CustomerGroup, structure
+from bigcommerce_connect.errors import NotFoundError
+from bigcommerce_connect.models import (
+    Customer,
+    CustomerAddressV2,
+    CustomerGroup,
+    CustomerV2,
+    structure,
+)
 from bigcommerce_connect.resources._base import Resource, WirePage, query_params
 
 __all__ = ["CUSTOMER_BATCH_MAX", "CustomerGroupsResource", "CustomersResource"]
 
 CUSTOMER_BATCH_MAX: Final = 10
+_V2_PAGE: Final = 250  # the most a v2 page holds
 
 
 def _joined(values: Iterable[object] | None) -> list[object] | None:
@@ -110,6 +124,67 @@ class CustomersResource(Resource):
         return self._requester.batch(
             "PUT", "customers", list(customers), max_items=CUSTOMER_BATCH_MAX
         )
+
+    # -- v2, for legacy API accounts ----------------------------------------------------------
+
+    def v2_wire_pages(
+        self,
+        *,
+        date_modified_min: datetime | None = None,
+        date_modified_max: datetime | None = None,
+        min_id: int | None = None,
+        limit: int = 250,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Lazily yield pages of ``/v2/customers`` as sent, by id keyset, each customer once.
+
+        The date range bounds ``date_modified`` (both ends included); pages go up by id, so a
+        customer changed while the list is read moves out of the range instead of shifting
+        the pages.
+        """
+        params = query_params(
+            {
+                "min_date_modified": date_modified_min,
+                "max_date_modified": date_modified_max,
+                "min_id": min_id,
+            }
+        )
+        yield from self._requester.pages_v2_keyset("customers", params, key="min_id", limit=limit)
+
+    def v2_get(self, customer_id: int) -> dict[str, Any] | None:
+        """One customer from ``/v2/customers/{id}`` as sent, or None when there is none."""
+        try:
+            data = self._requester.request("GET", "v2", f"customers/{int(customer_id)}").data
+        except NotFoundError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def v2_addresses(self, customer_id: int) -> list[CustomerAddressV2]:
+        """Every address of a customer (``/v2/customers/{id}/addresses``), in one call.
+
+        A customer has a handful of addresses: one page of 250 holds them all, so the list
+        is not walked (which costs a call more); only a full page is read on by page number.
+        """
+        path = f"customers/{int(customer_id)}/addresses"
+        params = {"limit": _V2_PAGE}
+        items = self._requester.request("GET", "v2", path, params=params, expect="v2_list").data
+        if isinstance(items, list) and len(items) >= _V2_PAGE:
+            items = list(self._requester.iter_v2(path, limit=_V2_PAGE))
+        return [structure(item, CustomerAddressV2) for item in items or []]
+
+    def v2_customer(self, item: Any) -> Customer:
+        """A ``/v2/customers`` record (as sent) with its addresses, as the v3 model.
+
+        Reads the addresses (one call); raises :class:`~bigcommerce_connect.models.ModelError`
+        for a record the SDK cannot read.
+        """
+        customer = structure(item, CustomerV2)
+        return customer.to_customer(self.v2_addresses(customer.id))
+
+    def v2_iter(self, **filters: Any) -> Iterator[Customer]:
+        """Every v2 customer matching the filters of :meth:`v2_wire_pages`, as v3 models."""
+        for page in self.v2_wire_pages(**filters):
+            for item in page:
+                yield self.v2_customer(item)
 
 
 class CustomerGroupsResource(Resource):

@@ -7,7 +7,8 @@
      "drift": {"every_n_list_requests": 1, "modify": 2, "create": 1} | null,
      "fail_next": {"kind": "503", "n": 2, "path_prefix": "/v2/orders"},
      "max_page_size": 50 | null, "retry_after": "inf", "trickle_seconds": 0.5,
-     "huge_body_bytes": 1048576 | null, "deep_json_depth": 10000}
+     "huge_body_bytes": 1048576 | null, "deep_json_depth": 10000,
+     "scopes": ["store_v2_orders", "store_v2_products_read_only"] | "all" | null}
 
 ``fault_kinds`` takes a list of kinds, a comma-separated string, or ``"all"``.
 
@@ -23,6 +24,7 @@ from typing import Any
 from bigcommerce_connect.sandbox.error_bodies import error_v3
 from bigcommerce_connect.sandbox.knobs import DriftConfig, Knobs, Quota, parse_fault_kinds
 from bigcommerce_connect.sandbox.request_log import RequestLog
+from bigcommerce_connect.sandbox.scopes import parse_scopes
 
 ADMIN_PREFIX = "/_sandbox/"
 KNOB_FIELDS = frozenset(
@@ -40,6 +42,7 @@ KNOB_FIELDS = frozenset(
         "trickle_seconds",
         "huge_body_bytes",
         "deep_json_depth",
+        "scopes",
     }
 )
 #: Upper bounds that keep a control request from wedging the sandbox itself.
@@ -90,6 +93,7 @@ def describe(knobs: Knobs) -> dict[str, Any]:
         "trickle_seconds": knobs.trickle_seconds,
         "huge_body_bytes": knobs.huge_body_bytes,
         "deep_json_depth": knobs.deep_json_depth,
+        "scopes": None if knobs.scopes is None else sorted(knobs.scopes),
     }
 
 
@@ -126,6 +130,8 @@ def _apply_checked(knobs: Knobs, body: dict[str, Any]) -> None:
     if "drift" in body:
         drift = body["drift"]
         knobs.drift = None if drift is None else DriftConfig(**drift)
+    if "scopes" in body:
+        knobs.scopes = parse_scopes(body["scopes"])
     if "fail_next" in body:
         spec = body["fail_next"]
         knobs.fail_next(str(spec["kind"]), int(spec.get("n", 1)), spec.get("path_prefix"))

@@ -29,6 +29,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         latency_ms=args.latency_ms,
         fault_rate=args.fault_rate,
         fault_kinds=getattr(args, "fault_kinds", None),
+        scopes=getattr(args, "scopes", None),
         host=args.host,
         port=args.port,
     )

@@ -43,6 +43,24 @@ REASONS = {
 }
 
 
+#: How long a refused TLS connection is drained before it is closed.
+_REFUSAL_DRAIN_SECONDS = 2.0
+
+
+def _close_after_refusal(conn: socket.socket) -> None:
+    """Close a connection whose TLS handshake this server refused, as a careful server does.
+
+    The refusal's alert is already sent. Closing with the client's request unread would
+    send a TCP reset that can overtake the alert (the client then sees a bare EOF instead of
+    the reason); so stop sending, read what the client sent until it closes, then close.
+    """
+    with suppress(OSError, ValueError):
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(_REFUSAL_DRAIN_SECONDS)
+        while conn.recv(65536):
+            pass
+
+
 class RequestServer(Protocol):
     """What the HTTP layer needs of the sandbox: a request log and a request handler."""
 
@@ -103,7 +121,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Serve one request; a connection the client dropped just ends."""
         try:
             super().handle_one_request()
-        except (ConnectionError, ssl.SSLError, TimeoutError):
+        except ssl.SSLError:
+            self.close_connection = True
+            _close_after_refusal(self.connection)
+        except (ConnectionError, TimeoutError):
             self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -178,6 +178,8 @@ class Knobs:
     ``drift`` (a :class:`DriftConfig` or ``None``), ``max_page_size`` (a store serving at most
     N items a page), ``retry_after``, ``trickle_seconds``, ``huge_body_bytes`` and
     ``deep_json_depth`` (shape the matching fault kinds). ``fail_next`` schedules exact faults.
+    ``scopes`` lists the OAuth scopes of the token (``None``: every scope; see
+    :mod:`.scopes`): a request outside them is answered 403.
     """
 
     def __init__(
@@ -210,6 +212,8 @@ class Knobs:
         self.huge_body_bytes: int | None = 200 * 1024 * 1024
         #: How many arrays deep the ``deep_json`` field is nested.
         self.deep_json_depth = 10_000
+        #: The token's OAuth scopes (``None``: every scope); see :mod:`.scopes`.
+        self.scopes: frozenset[str] | None = None
         self._scheduled: deque[_ScheduledFault] = deque()
         self._list_requests = 0
 

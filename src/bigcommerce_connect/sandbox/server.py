@@ -32,6 +32,7 @@ from bigcommerce_connect.sandbox.knobs import Knobs, Quota, RateDecision, parse_
 from bigcommerce_connect.sandbox.request_log import RequestLog, RequestRecord
 from bigcommerce_connect.sandbox.routes import build_router
 from bigcommerce_connect.sandbox.routing import ApiError, Request, Response
+from bigcommerce_connect.sandbox.scopes import SCOPE_TITLE, parse_scopes, scope_allows
 from bigcommerce_connect.sandbox.seed import populate
 from bigcommerce_connect.sandbox.store import SandboxStore, utc_now
 from bigcommerce_connect.sandbox.webhooks import WebhookDispatcher
@@ -61,6 +62,8 @@ class SandboxConfig:
     clock: Callable[[], datetime] = utc_now
     #: The token the store accepts; random when None. Tests set a recognisable canary.
     access_token: str | None = None
+    #: The token's OAuth scopes (names, a comma list, ``"all"`` or None for every scope).
+    scopes: str | tuple[str, ...] | None = None
 
 
 class Sandbox:
@@ -91,6 +94,7 @@ class Sandbox:
         )
         if config.fault_kinds is not None:
             self.knobs.fault_kinds = parse_fault_kinds(config.fault_kinds)
+        self.knobs.scopes = parse_scopes(config.scopes)
         self.requests = RequestLog()
         self._faults = FaultInjector(self.knobs)
         self.ca_file: str | None = None
@@ -211,6 +215,10 @@ class Sandbox:
         token = (h.headers.get("X-Auth-Token") or "").encode()
         return hmac.compare_digest(token, self._token)
 
+    def _in_scope(self, h: RequestHandler, method: str, rel: str) -> bool:
+        # Scopes belong to OAuth tokens; a legacy account may call all of v2.
+        return h.path.startswith("/api/") or scope_allows(self.knobs.scopes, method, rel)
+
     def _serve(
         self, h: RequestHandler, method: str, api: str, rel: str, query: str, body: bytes
     ) -> int:
@@ -221,6 +229,9 @@ class Sandbox:
         if not self._authorized(h, api):
             err: Any = error_v2(401, _UNAUTHORIZED) if api == "v2" else error_v3(401, _UNAUTHORIZED)
             return h.send_json(401, err)
+        if not self._in_scope(h, method, rel):
+            denied: Any = error_v2(403, SCOPE_TITLE) if api == "v2" else error_v3(403, SCOPE_TITLE)
+            return h.send_json(403, denied)
         decision = self.knobs.take_rate()
         rate_headers = decision.headers() if decision is not None else {}
         if decision is not None and not decision.allowed:

@@ -40,6 +40,7 @@ from bigcommerce_connect.ports import (
     UnitOfWork,
     WebhookReceipts,
 )
+from bigcommerce_connect.records import ErpCustomer
 from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.quarantine import RunQuarantine, clean_text, quarantine_key
@@ -49,9 +50,11 @@ from bigcommerce_connect.sync.wire_repairs import WireRepairs
 
 __all__ = [
     "ErpPorts",
+    "PlannedCustomers",
     "SyncContext",
     "clean_text",  # re-exported: its home is sync.quarantine
     "map_record",
+    "prefixed",
     "quarantine_key",  # re-exported: its home is sync.quarantine
     "store_name",
     "wire_id",  # re-exported: its home is sync.wire_ids
@@ -70,6 +73,20 @@ def map_record(
     """
     values = mapping.apply(source, create=create)
     return build_record(record_type, values), frozenset(values)
+
+
+def prefixed(record: R, field: str, code: str, written: frozenset[str]) -> R:
+    """``record`` with the settings' ``code`` put in front of the mapped ``field``.
+
+    The original's *Code* goes "in front of imported Customer or Order IDs": it never replaces
+    what the mapping built (a custom *Add Customer Code* keeps its shape). Only a value the
+    mapping wrote (``written``) and that is not blank gets it, so an update that did not map
+    the field, or a mapping that builds no code, is left alone.
+    """
+    value = getattr(record, field)
+    if not code or field not in written or not isinstance(value, str) or not value.strip():
+        return record
+    return attrs.evolve(record, **{field: f"{code}{value}"})  # type: ignore[misc]
 
 
 @attrs.frozen(kw_only=True)
@@ -159,9 +176,30 @@ class SyncContext:
         name = self.settings.order_import or AUTOMATIC_ORDER_IMPORT
         return compile_mapping(self.ports.mappings.load(name))
 
+    def with_code(self, record: R, field: str, written: frozenset[str]) -> R:
+        """``record`` with the settings' *Code* in front of its mapped ``field``: see prefixed."""
+        return prefixed(record, field, self.settings.code, written)
+
+    @functools.cached_property
+    def planned_customers(self) -> PlannedCustomers:
+        """The customers this preview would create (empty in a real run)."""
+        return PlannedCustomers()
+
     def notify(self, kind: NotificationKind, code: str, message: str, **context: Any) -> None:
-        """Send a notification to the settings' employee and keep it in the report."""
+        """Send a notification to the settings' employee and keep it in the report.
+
+        A preview delivers nothing: the notification goes to ``report.would_notify``.
+        """
         notification = Notification(kind=kind, code=code, message=message, **context)
+        if self.preview:
+            self.report.would(
+                attrs.evolve(
+                    notification,
+                    recipient=notification.recipient or self.settings.notify_to,
+                    store=notification.store or self.report.store,
+                )
+            )
+            return
         kept = len(self.notifier.sent)
         self.notifier.notify(notification)
         if len(self.notifier.sent) > kept:
@@ -178,6 +216,53 @@ class SyncContext:
             return
         with self.ports.unit_of_work.transaction():
             yield
+
+
+class PlannedCustomers:
+    """The ERP customers a preview would create, findable as a real run finds created ones.
+
+    A real run binds a customer it creates and finds it again by binding, e-mail or lookup for
+    the next order. A preview writes nothing, so without this each order of a new customer
+    would plan the customer again (and the planned counts would exceed what the run does).
+    Each planned customer gets a placeholder local id, which never reaches an adapter.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], str] = {}
+        self._ids: set[str] = set()
+
+    def add(self, customer: ErpCustomer, store_id: int | None) -> str:
+        """Plan ``customer`` (bound to ``store_id`` when it has one); return its placeholder."""
+        local_id = f"(new customer {len(self._ids) + 1})"
+        self._ids.add(local_id)
+        keys = [("email", customer.email), ("code", customer.customer_code)]
+        if store_id:
+            keys.append(("store", str(store_id)))
+        for kind, value in keys:
+            # The first planned customer wins a key, as the oldest ERP match does.
+            if value.strip():
+                self._found.setdefault((kind, _key(value)), local_id)
+        return local_id
+
+    def by_store_id(self, store_id: int) -> str | None:
+        """The planned customer bound to this store customer, if any."""
+        return self._found.get(("store", str(store_id)))
+
+    def by_email(self, email: str) -> str | None:
+        """The planned customer with this e-mail (ignoring case), if any."""
+        return self._found.get(("email", _key(email)))
+
+    def by_code(self, code: str) -> str | None:
+        """The planned customer with this customer code (ignoring case), if any."""
+        return self._found.get(("code", _key(code)))
+
+    def __contains__(self, local_id: object) -> bool:
+        return local_id in self._ids
+
+
+def _key(text: str) -> str:
+    # As the SDK's adapters compare e-mails and codes.
+    return text.strip().casefold()
 
 
 def store_name(settings: StoreSettings) -> str:

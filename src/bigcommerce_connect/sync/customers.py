@@ -1,8 +1,14 @@
 """Customer import: new and changed store customers into the ERP, matched and bound once.
 
-Match order: the binding, then (by policy) the e-mail, else create. The settings' code is
-put in front of the customer id of a created account. With B2B on, the store's customer
-group becomes the ERP customer's price level.
+Match order: the binding, then (by policy) the e-mail, else create. A preview plans each
+created customer once (:class:`~.context.PlannedCustomers`) and finds it again as a real run
+would. The settings' code is put in front of the customer code the mapping built (*Add
+Customer Code*). With B2B on, the store's customer group becomes the ERP customer's price
+level.
+
+A legacy (Basic auth, v2-only) API account reads ``/v2/customers`` instead, by id keyset
+within the window, each with its addresses (one call more a customer), as the same v3
+:class:`~bigcommerce_connect.models.Customer` the mapping reads.
 
 The stream pages by a ``date_modified`` keyset (page numbers only through customers sharing
 one second) and checks every page makes progress: a store that ignores ``page`` or repeats a
@@ -13,16 +19,29 @@ with an alert; the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
-from bigcommerce_connect.errors import BigCommerceError, PagingError
-from bigcommerce_connect.models import BillingAddress, Customer, structure
+from bigcommerce_connect.errors import BigCommerceError, NotFoundError, PagingError
+from bigcommerce_connect.models import (
+    BillingAddress,
+    Customer,
+    CustomerV2,
+    ModelError,
+    structure,
+)
 from bigcommerce_connect.notifications import NotificationKind
-from bigcommerce_connect.ports import Binding, BindingConflictError, BindingEntity
+from bigcommerce_connect.ports import (
+    Binding,
+    BindingConflictError,
+    BindingEntity,
+    CustomerLookup,
+    LocalCustomer,
+)
 from bigcommerce_connect.records import ErpCustomer
 from bigcommerce_connect.resources import WirePage
 from bigcommerce_connect.sync.context import SyncContext, map_record
@@ -90,7 +109,8 @@ class CustomerImporter:
         ctx = self.ctx
         window = window_for(ctx, CUSTOMER_STREAM)
         ticked = False
-        for page in self._changed(window):
+        pages = self._changed_v2(window) if self._legacy else self._changed(window)
+        for page in pages:
             for customer in page:
                 self.import_safely(customer)
             ctx.tick("customers")
@@ -140,6 +160,46 @@ class CustomerImporter:
                 raise _stuck(f"page {page_number} of customers was short while more exist")
             page_number += 1
 
+    @property
+    def _legacy(self) -> bool:
+        """A legacy (Basic auth) API account: customers come from v2, never v3."""
+        return not self.ctx.client.endpoint.supports_v3
+
+    def _changed_v2(self, window: SyncWindow) -> Iterator[list[Customer]]:
+        # Legacy accounts read v2 only: the window's date range, pages by id keyset (the
+        # client checks every page's ids go up), so a customer changed while we page moves
+        # out of the window instead of shifting the pages. Both ends are inclusive: one
+        # changed at the window's start again is skipped by its binding's date.
+        pages = self.ctx.client.customers.v2_wire_pages(
+            date_modified_min=window.start,
+            date_modified_max=window.end,
+            limit=self.ctx.options.page_size,
+        )
+        for page in pages:
+            yield self._typed_v2(self._set_aside_deep(page))
+
+    def _typed_v2(self, items: list[Any]) -> list[Customer]:
+        """v2 customers with their addresses (one call each), as the v3 model the mapping reads.
+
+        One the SDK cannot read is quarantined; one deleted since it was listed is skipped.
+        """
+        customers = []
+        for item in items:
+            try:
+                customer = structure(item, CustomerV2)
+            except Exception as error:  # a ModelError, or any other reading failure
+                self._quarantine(item, error)
+                continue
+            try:
+                addresses = self.ctx.client.customers.v2_addresses(customer.id)
+            except NotFoundError:
+                continue
+            except ModelError as error:  # an address the SDK cannot read: this customer only
+                self._quarantine(item, error)
+                continue
+            customers.append(customer.to_customer(addresses))
+        return customers
+
     def _page(self, since: datetime | None, until: datetime, page_number: int) -> WirePage:
         """One answer of the customer list, as sent."""
         return self.ctx.client.customers.wire_page(
@@ -152,7 +212,16 @@ class CustomerImporter:
         )
 
     def import_by_ids(self, customer_ids: list[int]) -> None:
-        """Fetch these customers (one call per 250) and import them; none stops the others."""
+        """Fetch these customers (one call per 250) and import them; none stops the others.
+
+        A legacy account reads each from ``/v2/customers/{id}`` with its addresses.
+        """
+        if self._legacy:
+            for customer_id in customer_ids:
+                item = self.ctx.client.customers.v2_get(customer_id)
+                for customer in self._typed_v2(self._set_aside_deep([item] if item else [])):
+                    self.import_safely(customer)
+            return
         for start in range(0, len(customer_ids), 250):
             chunk = customer_ids[start : start + 250]
             for page in self.ctx.client.customers.wire_pages(id_in=chunk, include=("addresses",)):
@@ -227,7 +296,7 @@ class CustomerImporter:
             ctx.quarantine.release(CUSTOMER, str(customer.id))  # it reads fine now
             return binding.local_id
         with ctx.transaction():
-            local_id = binding.local_id if binding else self._match_by_email(customer.email or "")
+            local_id = binding.local_id if binding else self.match_by_email(customer.email or "")
             record, fields = self._map(customer, create=local_id is None)
             local_id = self._write(customer.id, local_id, record, fields)
             self._bind(customer, local_id)
@@ -236,31 +305,36 @@ class CustomerImporter:
 
     def customer_for_guest(
         self, billing: BillingAddress | None, order_id: int, *, store_customer_id: int = 0
-    ) -> str | None:
+    ) -> str:
         """The ERP customer for an order from its billing address: by e-mail, else a new one.
 
         For guest and marketplace orders, and for a registered customer whose store record
-        cannot be read. Runs inside the caller's transaction. Returns None in preview when it
-        would create.
+        cannot be read. Runs inside the caller's transaction. In preview, a customer it would
+        create is planned (:class:`~.context.PlannedCustomers`): its placeholder id is returned.
         """
         email = billing.email if billing else ""
-        local_id = self._match_by_email(email or "")
+        local_id = self.match_by_email(email or "")
         if local_id is not None:
             return local_id
+        return self.create_for_order(billing, order_id, store_customer_id=store_customer_id)
+
+    def create_for_order(
+        self, billing: BillingAddress | None, order_id: int, *, store_customer_id: int = 0
+    ) -> str:
+        """A new ERP customer made from an order's billing address (see customer_for_guest)."""
         source = guest_source(billing, order_id)
+        # The mapping builds the code from ``id`` as for any customer: the store customer's id,
+        # or ``G<order id>`` for a guest (unique per order, as a guest has no account).
+        source["id"] = store_customer_id or f"G{order_id}"
         record, fields = map_record(self.ctx.customer_mapping, source, ErpCustomer, create=True)
-        code = self.ctx.settings.code
-        customer_code = f"{code}{store_customer_id}" if store_customer_id else f"{code}G{order_id}"
-        external_id = store_customer_id or None
-        record = attrs.evolve(record, customer_code=customer_code, external_id=external_id)
+        record = self.ctx.with_code(record, "customer_code", fields)
+        record = attrs.evolve(record, external_id=store_customer_id or None)
         return self._write(None, None, record, fields)
 
     def _map(self, customer: Customer, *, create: bool) -> tuple[ErpCustomer, frozenset[str]]:
         mapping = self.ctx.customer_mapping
         record, fields = map_record(mapping, customer, ErpCustomer, create=create)
-        code = self.ctx.settings.code
-        if create and code:
-            record = attrs.evolve(record, customer_code=f"{code}{customer.id}")
+        record = self.ctx.with_code(record, "customer_code", fields)
         if self.ctx.settings.b2b and customer.customer_group_id:
             record = attrs.evolve(record, price_level=self._group_name(customer.customer_group_id))
             fields |= {"price_level"}
@@ -272,13 +346,16 @@ class CustomerImporter:
         local_id: str | None,
         record: ErpCustomer,
         fields: frozenset[str],
-    ) -> str | None:
+    ) -> str:
         ctx = self.ctx
         label = store_id if store_id is not None else record.email
         if local_id is None:
             ctx.report.customers_created += 1
             ctx.report.plan(CUSTOMER, label, "create", record.customer_listing)
-            return None if ctx.preview else ctx.ports.customers.create(record)
+            if ctx.preview:
+                # Found again later in the run by binding, e-mail or code, as once created.
+                return ctx.planned_customers.add(record, store_id or record.external_id)
+            return ctx.ports.customers.create(record)
         ctx.report.customers_updated += 1
         ctx.report.plan(CUSTOMER, label, "update", local_id)
         if not ctx.preview:
@@ -302,19 +379,51 @@ class CustomerImporter:
             )
         )
 
-    def _match_by_email(self, email: str) -> str | None:
+    def match_by_email(self, email: str) -> str | None:
+        """The ERP customer with this e-mail (when the options match by e-mail), if any.
+
+        Several matches: the first is chosen and an election notification names the others.
+        In preview, a customer the run plans to create is found too.
+        """
         ctx = self.ctx
         if not (ctx.options.match_customers_by_email and email.strip()):
             return None
         matches = list(ctx.ports.customers.find_by_email(email))
         if not matches:
+            return ctx.planned_customers.by_email(email) if ctx.preview else None
+        return self._elect(matches, "customer.email.several", f"the e-mail {email}")
+
+    def match_by_lookup(self, value: str) -> str | None:
+        """The ERP customer an order's *Customer Lookup* value finds, if any.
+
+        Asked only of a customer repository that has ``find_by_lookup``
+        (:class:`~bigcommerce_connect.ports.CustomerLookup`). Several matches: the first is
+        chosen and an election notification names the others, as for e-mails. Inside the
+        caller's transaction.
+        """
+        ctx = self.ctx
+        repository = self._lookup_repository
+        if repository is None or not value.strip():
             return None
+        matches = list(repository.find_by_lookup(value))
+        if not matches:
+            return ctx.planned_customers.by_code(value) if ctx.preview else None
+        return self._elect(matches, "customer.lookup.several", f"the lookup {value!r}")
+
+    @functools.cached_property
+    def _lookup_repository(self) -> CustomerLookup | None:
+        # The optional method, found once (a Protocol isinstance check is not free).
+        customers = self.ctx.ports.customers
+        return customers if isinstance(customers, CustomerLookup) else None
+
+    def _elect(self, matches: Sequence[LocalCustomer], code: str, what: str) -> str:
+        """The first of ``matches``; several: an election notification lists them."""
         chosen = matches[0]
         if len(matches) > 1:
-            ctx.notify(
+            self.ctx.notify(
                 NotificationKind.ELECTION,
-                "customer.email.several",
-                f"{len(matches)} ERP customers have the e-mail {email}; chose {chosen.local_id}",
+                code,
+                f"{len(matches)} ERP customers have {what}; chose {chosen.local_id}",
                 entity=CUSTOMER,
                 details={"candidates": [m.local_id for m in matches]},
             )

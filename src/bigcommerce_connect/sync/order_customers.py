@@ -1,4 +1,4 @@
-"""The ERP customer of each order: bound, else by e-mail, else made from the billing address.
+"""The ERP customer of each order: bound, else by lookup, else by e-mail, else the guest policy.
 
 A page's registered customers not bound yet are imported in one call before its orders (keeps
 a whole import near one API call per order). When they cannot be read, the orders still
@@ -16,6 +16,8 @@ from bigcommerce_connect.sync.customers import CUSTOMER, CustomerImporter, safe_
 
 __all__ = ["OrderCustomers"]
 
+#: Lookup values noted and not yet used kept at most (each is used by the next customer_for).
+
 
 class OrderCustomers:
     """Finds (or makes) the ERP customer of each order of a run."""
@@ -27,12 +29,12 @@ class OrderCustomers:
 
     def prefetch(self, orders: list[Order]) -> None:
         """Import the page's registered customers not bound yet, in one call."""
-        bindings = self.ctx.ports.bindings
+        # A customer a preview already planned counts as bound, as it would be by now.
         unbound = sorted(
             {
                 order.customer_id
                 for order in orders
-                if order.customer_id and bindings.get(CUSTOMER, str(order.customer_id)) is None
+                if order.customer_id and self._bound(order.customer_id) is None
             }
         )
         if not unbound or self._unreadable:
@@ -64,23 +66,39 @@ class OrderCustomers:
                 request_id=getattr(error, "request_id", None),
             )
 
-    def customer_for(self, order: Order) -> str | None:
+    def customer_for(self, order: Order, lookup: str = "") -> str | None:
         """The order's ERP customer id (inside the caller's transaction).
 
-        Bound store customer first; a guest order goes to the configured guest account;
-        otherwise by e-mail, else a new customer from the billing address, bound to the store
-        customer when there is one. None in preview when a customer would be created.
+        In order: the bound store customer; the *Customer Lookup* value (``lookup``, as the order
+        mapping made it), when the customer repository has
+        ``find_by_lookup``; the billing e-mail (by policy); then the guest policy: a guest
+        order goes to the configured guest account, otherwise a new customer is made from the
+        billing address. A registered customer found or made this way is bound to its store
+        customer. None in preview when a customer would be created.
         """
         ctx = self.ctx
-        if order.customer_id:
-            binding = ctx.ports.bindings.get(CUSTOMER, str(order.customer_id))
-            if binding is not None:
-                return binding.local_id
-        elif ctx.options.guest_customer_id:
-            return ctx.options.guest_customer_id
-        local_id = self.customers.customer_for_guest(
-            order.billing_address, order.id, store_customer_id=order.customer_id or 0
+        local_id = self._bound(order.customer_id)
+        if local_id is not None:
+            return None if local_id in ctx.planned_customers else local_id
+        email = order.billing_address.email if order.billing_address else ""
+        local_id = self.customers.match_by_lookup(lookup) or self.customers.match_by_email(
+            email or ""
         )
-        if order.customer_id and local_id is not None and not ctx.preview:
+        if local_id is None:
+            if not order.customer_id and ctx.options.guest_customer_id:
+                return ctx.options.guest_customer_id
+            local_id = self.customers.create_for_order(
+                order.billing_address, order.id, store_customer_id=order.customer_id or 0
+            )
+        if order.customer_id and not ctx.preview:
             safe_bind(self.customers, order.customer_id, local_id)
-        return local_id
+        return None if local_id in ctx.planned_customers else local_id
+
+    def _bound(self, store_customer_id: int | None) -> str | None:
+        """The ERP customer bound to a registered store customer (or planned in preview)."""
+        if not store_customer_id:
+            return None
+        binding = self.ctx.ports.bindings.get(CUSTOMER, str(store_customer_id))
+        if binding is not None:
+            return binding.local_id
+        return self.ctx.planned_customers.by_store_id(store_customer_id)

@@ -286,7 +286,8 @@ class OrderImporter:
         check_line_count(order)
         record, fields = self._map(order, create=binding is None)
         with ctx.transaction():
-            customer_id = self.order_customers.customer_for(order)
+            # Found by binding, the mapped Customer Lookup value, e-mail, the guest policy.
+            customer_id = self.order_customers.customer_for(order, record.customer_lookup)
             self.checks.check_credit(order, customer_id, record)
             if ctx.preview:
                 self._count(order, binding, record)
@@ -331,9 +332,8 @@ class OrderImporter:
 
     def _map(self, order: Order, *, create: bool) -> tuple[ErpSalesOrder, frozenset[str]]:
         record, fields = map_record(self.ctx.order_mapping, order, ErpSalesOrder, create=create)
-        code = self.ctx.settings.code
-        if create and code:
-            record = attrs.evolve(record, external_ref=f"{code}{order.id}")
+        # The settings' Code goes in front of the mapped reference (it never replaces it).
+        record = self.ctx.with_code(record, "external_ref", fields)
         lines = [self.checks.resolve_item(order, line) for line in record.lines]
         self.checks.check_rounding(order, record)
         return attrs.evolve(record, lines=lines), fields

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from bigcommerce_connect.notifications import Notification
+from bigcommerce_connect.notifications import KEEP_SENT, Notification
 
 __all__ = ["PlannedAction", "RunReport"]
 
@@ -53,6 +53,17 @@ class RunReport:
     #: Notifications delivered to the host but not kept here (past the first thousand).
     notifications_dropped: int = 0
     planned: list[PlannedAction] = attrs.field(factory=list)
+    #: In preview: the notifications the run would have sent (none is delivered).
+    would_notify: list[Notification] = attrs.field(factory=list)
+    #: In preview: notifications it would have sent past the first thousand kept here.
+    would_notify_dropped: int = 0
+
+    def would(self, notification: Notification) -> None:
+        """Keep a notification a preview would have sent (the first thousand; then count)."""
+        if len(self.would_notify) < KEEP_SENT:
+            self.would_notify.append(notification)
+        else:
+            self.would_notify_dropped += 1
 
     def plan(self, entity: str, external_id: object, action: str, detail: str = "") -> None:
         """Record an action (kept in preview runs, where nothing is written)."""
@@ -83,10 +94,17 @@ class RunReport:
             "cursor": self.cursor.isoformat() if self.cursor else None,
             "failed": self.failed,
             "errors": list(self.errors),
-            "notifications": [
-                {"kind": n.kind.value, "code": n.code, "message": n.message}
-                for n in self.notifications
-            ],
+            "notifications": [_note(n) for n in self.notifications],
             "notifications_dropped": self.notifications_dropped,
             "planned": [attrs.asdict(action) for action in self.planned],
+            "would_notify": [_note(n) for n in self.would_notify],
+            "would_notify_dropped": self.would_notify_dropped,
         }
+
+
+def _note(notification: Notification) -> dict[str, str]:
+    return {
+        "kind": notification.kind.value,
+        "code": notification.code,
+        "message": notification.message,
+    }

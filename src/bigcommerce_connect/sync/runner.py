@@ -34,14 +34,19 @@ def push_inventory(stock: StockSource) -> InventoryStep:
     """The standard inventory step: push changed ERP stock with :class:`InventoryPusher`.
 
     Failed items are reported as warnings and pushed again next cycle (their marker did not
-    move). A preview pushes nothing.
+    move). Without the Store Inventory scope stock goes through the catalog, with one
+    ``inventory.scope.missing`` warning a cycle. A preview pushes nothing.
     """
 
     def step(ctx: SyncContext) -> int:
         if ctx.preview:
             return 0
+
+        def warn(code: str, message: str) -> None:
+            ctx.notify(NotificationKind.WARNING, code, message)
+
         pusher = InventoryPusher(
-            ctx.client, stock=stock, bindings=ctx.ports.bindings, clock=ctx.ports.clock
+            ctx.client, stock=stock, bindings=ctx.ports.bindings, clock=ctx.ports.clock, warn=warn
         )
         report = pusher.push()
         failed = [item for item in report.items if item.action is Action.FAILED]

@@ -28,6 +28,7 @@ import pytest
 from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
+    CustomerLookup,
     ErpAdapters,
     ItemRef,
     LevelPrice,
@@ -113,6 +114,27 @@ class AdapterContract:
         assert [c.local_id for c in erp.customers.find_by_email("new@example.com")] == [local_id]
         # Fields the update did not name keep their value.
         assert erp.customers.find_by_email("new@example.com")[0].name == "Zoë"
+
+    def test_customers_find_by_lookup(self, erp: ErpAdapters) -> None:
+        # Optional (ports.CustomerLookup): an order's Customer Lookup value finds customers
+        # by code, ignoring case and surrounding spaces; several come oldest first.
+        customers = erp.customers
+        if not isinstance(customers, CustomerLookup):
+            pytest.skip("the customer repository has no find_by_lookup")
+        first = customers.create(ErpCustomer(customer_code="Zoë-1", email="a@example.com"))
+        second = customers.create(ErpCustomer(customer_code="ZOË-1 ", email="b@example.com"))
+        other = customers.create(ErpCustomer(customer_code="Zoë-2", email="c@example.com"))
+        assert [c.local_id for c in customers.find_by_lookup(" zoë-1")] == [first, second]
+        assert customers.find_by_lookup("Zoë") == []
+        assert customers.find_by_lookup("") == []
+        assert customers.find_by_lookup("   ") == []
+        customers.update(other, ErpCustomer(customer_code="Zoë-3"), fields=frozenset({"email"}))
+        assert [c.local_id for c in customers.find_by_lookup("zoë-2")] == [other]  # kept
+        customers.update(
+            other, ErpCustomer(customer_code="Zoë-3"), fields=frozenset({"customer_code"})
+        )
+        assert [c.local_id for c in customers.find_by_lookup("zoë-3")] == [other]
+        assert customers.find_by_lookup("zoë-2") == []
 
     def test_sales_orders_create_and_update(self, erp: ErpAdapters) -> None:
         first = erp.sales_orders.create(_order("1"), customer_id="C1")

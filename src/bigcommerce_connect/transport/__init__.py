@@ -21,7 +21,7 @@ the names from here.
 
 from __future__ import annotations
 
-from bigcommerce_connect.transport.failures import TransportError
+from bigcommerce_connect.transport.failures import TLS_ADVICE, TransportError
 from bigcommerce_connect.transport.failures import (
     classify_network_error as classify_network_error,
 )
@@ -30,14 +30,17 @@ from bigcommerce_connect.transport.protocol import Transport
 from bigcommerce_connect.transport.urllib3_transport import (
     DEFAULT_MAX_BODY_BYTES,
     Urllib3Transport,
+    trust_context,
 )
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "TLS_ADVICE",
     "Headers",
     "HttpRequest",
     "HttpResponse",
     "Transport",
     "TransportError",
     "Urllib3Transport",
+    "trust_context",
 ]

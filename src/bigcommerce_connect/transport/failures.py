@@ -17,6 +17,7 @@ from urllib3 import exceptions as u3exc
 from bigcommerce_connect.errors import ConnectError, safe_text
 
 __all__ = [
+    "TLS_ADVICE",
     "TransportError",
     "classify_network_error",
     "deadline_error",
@@ -34,8 +35,9 @@ class TransportError(ConnectError):
     """The request did not produce a usable HTTP response.
 
     ``retryable`` says whether the same request may succeed later (resets, timeouts, a
-    deadline, a garbled compressed body); certificate failures, bad URLs and answers over a
-    size cap (``kind="too_large"``) are final. ``body_bytes`` / ``decoded_bytes`` say how
+    deadline, a garbled compressed body); TLS failures (``kind="tls"``: a certificate, a TLS
+    version or a client certificate refused), bad URLs and answers over a size cap
+    (``kind="too_large"``) are final. ``body_bytes`` / ``decoded_bytes`` say how
     much of the answer's body was read (as received / decompressed) before giving up.
     """
 
@@ -71,24 +73,57 @@ def _detail(error: BaseException) -> str:
     return safe_text(f"{error.__class__.__name__}: {error}", _DETAIL)
 
 
+#: What to do about any TLS failure, as the original product advised for its "TLS Unknown"
+#: errors (install the update that brings current security files), plus the proxy case.
+TLS_ADVICE: Final = (
+    "Update the system's TLS library and CA certificates (install the operating system's and "
+    "Python's latest updates); behind a TLS-inspecting proxy, trust its CA with --ca-file "
+    "(ca_file=), which adds to the system's trusted CAs. Check too that the API path's host is "
+    "right and the machine's clock is correct. Certificate verification is never switched off."
+)
+
+# What a TLS failure's reason says, tested in order: (markers, what it means).
+_TLS_PROBLEMS: Final = (
+    (
+        ("CERTIFICATE_VERIFY_FAILED", "CERTIFICATE VERIFY FAILED", "HOSTNAME MISMATCH"),
+        "the server's certificate could not be verified: the CA bundle (ca_file) and the "
+        "system's CAs do not trust it",
+    ),
+    (
+        ("PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "WRONG_VERSION_NUMBER", "NO_PROTOCOLS"),
+        "the server and this machine share no TLS version",
+    ),
+    (
+        ("CERTIFICATE_REQUIRED", "PEER DID NOT RETURN A CERTIFICATE", "BAD_CERTIFICATE"),
+        "the server demands a client certificate (usually a proxy or firewall in between)",
+    ),
+)
+# ssl errors that say the peer went away rather than refused: a reset or a cut mid-handshake
+# may pass, so those stay retryable network failures.
+_NOT_TLS: Final = (
+    ssl.SSLEOFError,
+    ssl.SSLZeroReturnError,
+    ssl.SSLSyscallError,
+    ssl.SSLWantReadError,
+    ssl.SSLWantWriteError,
+)
+
+
 def _tls_error(url: str, cause: BaseException) -> TransportError:
-    host = host_of(url)
+    """A TLS failure: final, with what it means and the advice that fixes it."""
+    text = str(cause).upper()
+    what = "the TLS handshake failed"
+    for markers, meaning in _TLS_PROBLEMS:
+        if isinstance(cause, ssl.SSLCertVerificationError) or any(m in text for m in markers):
+            what = meaning
+            break
     return TransportError(
-        f"TLS/certificate problem talking to {host}: the server's certificate could not be "
-        f"verified ({_detail(cause)}). Check that the API path's host is "
-        "right, that the machine's clock is correct, and that the CA bundle (ca_file) "
-        "trusts the server's certificate. Certificate verification is never switched off.",
+        f"TLS/certificate problem talking to {host_of(url)}: {what} ({_detail(cause)}). "
+        f"{TLS_ADVICE}",
         retryable=False,
         kind="tls",
         url=url,
     )
-
-
-_CERTIFICATE_MARKERS = (
-    "CERTIFICATE_VERIFY_FAILED",
-    "CERTIFICATE VERIFY FAILED",
-    "HOSTNAME MISMATCH",
-)
 
 
 def _error_chain(error: BaseException) -> Iterator[BaseException]:
@@ -102,15 +137,21 @@ def _error_chain(error: BaseException) -> Iterator[BaseException]:
         current = nested or current.__cause__ or current.__context__
 
 
-def _is_certificate_failure(error: BaseException) -> bool:
-    # A failed certificate check is final; other TLS trouble (a reset mid-handshake) is transient.
+def _tls_failure(error: BaseException) -> BaseException | None:
+    """The TLS failure behind ``error``, if any: certificate, version, client certificate...
+
+    Every refusal by either side's TLS is final (the same handshake fails the same way);
+    a peer that merely went away mid-handshake (EOF, reset) is not a TLS failure.
+    """
     for link in _error_chain(error):
         if isinstance(link, ssl.SSLCertVerificationError):
-            return True
+            return link
+        if isinstance(link, ssl.SSLError) and not isinstance(link, _NOT_TLS):
+            return link
         text = str(link).upper()
-        if any(marker in text for marker in _CERTIFICATE_MARKERS):
-            return True
-    return False
+        if any(marker in text for markers, _ in _TLS_PROBLEMS for marker in markers):
+            return link
+    return None
 
 
 def deadline_error(url: str, deadline: float, body_bytes: int = 0) -> TransportError:
@@ -133,8 +174,9 @@ def classify_network_error(
     ``deadline`` (seconds) is given when the attempt's deadline had passed when ``error``
     happened: a read that timed out then is reported as ``kind="deadline"``.
     """
-    if _is_certificate_failure(error):
-        return _tls_error(url, error)
+    tls = _tls_failure(error)
+    if tls is not None:
+        return _tls_error(url, tls)
     host = host_of(url)
     if isinstance(error, u3exc.ConnectTimeoutError):
         # Includes NewConnectionError: the request never left, so even a POST may be retried.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import ssl
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -18,7 +19,9 @@ from typing import Any, Final
 
 import urllib3
 from urllib3 import exceptions as u3exc
+from urllib3.util.ssl_ import create_urllib3_context
 
+from bigcommerce_connect.errors import safe_text
 from bigcommerce_connect.transport.deadline import AttemptBudget
 from bigcommerce_connect.transport.decompression import (
     CHUNK,
@@ -38,7 +41,7 @@ from bigcommerce_connect.transport.failures import (
 )
 from bigcommerce_connect.transport.messages import Headers, HttpRequest, HttpResponse
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "Urllib3Transport"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "Urllib3Transport", "trust_context"]
 
 #: The default cap on an answer's body, as received and once decompressed.
 DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
@@ -76,6 +79,28 @@ def _discard(raw: Any) -> None:
         raw.release_conn()
 
 
+def trust_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """A verifying TLS context: the system's trusted CAs, plus those of ``ca_file`` if given.
+
+    urllib3 given ``ca_certs`` trusts only that file; a TLS-inspecting proxy's CA must be
+    trusted besides the system's, not instead of them. A ``ca_file`` that cannot be read
+    raises ``TransportError(kind="tls")`` here, before any request.
+    """
+    context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
+    context.load_default_certs()
+    if ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError, ValueError) as error:
+            raise TransportError(
+                f"cannot use the CA bundle ca_file={safe_text(str(ca_file), 200)}: "
+                f"{error.__class__.__name__} (it must be a readable PEM file of CA certificates)",
+                retryable=False,
+                kind="tls",
+            ) from None
+    return context
+
+
 class Urllib3Transport:
     """The default transport: one urllib3 pool, TLS verified, no automatic retries or redirects.
 
@@ -89,6 +114,10 @@ class Urllib3Transport:
 
     ``max_connections`` connections per host are kept for reuse; more requests in flight at
     once still go out, each on a connection opened for it and closed after it.
+
+    ``ca_file`` adds a CA bundle to the system's trusted CAs (a TLS-inspecting proxy's CA);
+    :attr:`ssl_context` is the context every connection uses (see :func:`trust_context`).
+    Every TLS failure is ``TransportError(kind="tls")``, final, with advice in its message.
     """
 
     def __init__(
@@ -109,9 +138,7 @@ class Urllib3Transport:
             raise ValueError("max_content_encodings must not be negative")
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
-        kwargs: dict[str, object] = {"cert_reqs": "CERT_REQUIRED"}
-        if ca_file is not None:
-            kwargs["ca_certs"] = ca_file
+        self.ssl_context = trust_context(ca_file)
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self.max_body_bytes = max_body_bytes
@@ -123,7 +150,8 @@ class Urllib3Transport:
             maxsize=max_connections,
             block=False,
             retries=False,
-            **kwargs,  # type: ignore[arg-type]
+            cert_reqs="CERT_REQUIRED",
+            ssl_context=self.ssl_context,
         )
 
     def send(self, request: HttpRequest) -> HttpResponse:

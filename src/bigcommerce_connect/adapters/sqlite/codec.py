@@ -34,6 +34,7 @@ __all__ = [
     "load_record",
     "money_text",
     "parse_time",
+    "text_key",
     "time_text",
     "utc_text",
 ]
@@ -74,6 +75,14 @@ def load_mapping(text: str | None) -> Mapping[str, Any]:
     """A JSON object column as a dict (empty for NULL)."""
     value = load_json(text)
     return value if isinstance(value, dict) else {}
+
+
+def text_key(text: str) -> str:
+    """What an e-mail or a customer code is searched by: trimmed, case folded.
+
+    ``casefold``, not SQL ``lower()``: SQLite folds ASCII only, and "Zoë" must find "zoë".
+    """
+    return text.strip().casefold()
 
 
 def dump_record(record: Any) -> str:

@@ -23,6 +23,7 @@ from bigcommerce_connect.adapters.sqlite.codec import (
     load_record,
     money_text,
     parse_time,
+    text_key,
     time_text,
     utc_text,
 )
@@ -59,8 +60,7 @@ def _merge(stored: R, incoming: R, fields: frozenset[str]) -> R:
 
 
 def _email_key(email: str) -> str:
-    # casefold, not SQL lower(): SQLite folds ASCII only, and "Zoë" must find "zoë".
-    return email.strip().casefold()
+    return text_key(email)
 
 
 class SqliteUnitOfWork:
@@ -160,11 +160,18 @@ class SqliteCustomers:
 
     def find_by_email(self, email: str) -> Sequence[LocalCustomer]:
         """Customers whose e-mail matches, ignoring case; oldest first."""
-        wanted = _email_key(email)
+        return self._find("email_key", _email_key(email))
+
+    def find_by_lookup(self, value: str) -> Sequence[LocalCustomer]:
+        """Customers whose customer code is ``value``, ignoring case and spaces; oldest first."""
+        return self._find("code_key", text_key(value))
+
+    def _find(self, column: str, wanted: str) -> Sequence[LocalCustomer]:
         if not wanted:
             return []
         rows = self._db.all(
-            "SELECT id, record FROM customers WHERE email_key = ? ORDER BY id", (wanted,)
+            f"SELECT id, record FROM customers WHERE {column} = ? ORDER BY id",  # noqa: S608
+            (wanted,),
         )
         found = []
         for row_id, text in rows:
@@ -182,8 +189,8 @@ class SqliteCustomers:
     def create(self, customer: ErpCustomer) -> str:
         """Store a new customer; return its local id."""
         row_id = self._db.insert(
-            "INSERT INTO customers (email_key, record) VALUES (?, ?)",
-            (_email_key(customer.email), dump_record(customer)),
+            "INSERT INTO customers (email_key, code_key, record) VALUES (?, ?, ?)",
+            (_email_key(customer.email), text_key(customer.customer_code), dump_record(customer)),
         )
         return f"C{row_id}"
 
@@ -192,8 +199,13 @@ class SqliteCustomers:
         with self._db.transaction():
             merged = _merge(self.get(local_id), customer, fields)
             self._db.execute(
-                "UPDATE customers SET email_key = ?, record = ? WHERE id = ?",
-                (_email_key(merged.email), dump_record(merged), _row_id(local_id, "C")),
+                "UPDATE customers SET email_key = ?, code_key = ?, record = ? WHERE id = ?",
+                (
+                    _email_key(merged.email),
+                    text_key(merged.customer_code),
+                    dump_record(merged),
+                    _row_id(local_id, "C"),
+                ),
             )
 
     def get(self, local_id: str) -> ErpCustomer:

@@ -9,8 +9,10 @@ it once. Append new migrations at the end; never edit a released one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
+from bigcommerce_connect.adapters.sqlite.codec import text_key
 from bigcommerce_connect.errors import ConnectError
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaVersionError", "migrate", "schema_version"]
@@ -18,6 +20,19 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaVersionError", "migrate", "sch
 
 class SchemaVersionError(ConnectError, RuntimeError):
     """The database was written by a newer version of the SDK than this one."""
+
+
+_CODE_KEY_FUNCTION = "bcc_customer_code_key"
+
+
+def _customer_code_key(record: object) -> str:
+    """The ``code_key`` of a stored customer record (JSON text); "" if it has no code."""
+    try:
+        data = json.loads(record) if isinstance(record, str) else {}
+    except ValueError:
+        return ""
+    code = data.get("customer_code") if isinstance(data, dict) else None
+    return text_key(code) if isinstance(code, str) else ""
 
 
 _V1 = (
@@ -120,7 +135,16 @@ _V2 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # The customer code, searchable the way an order's Customer Lookup finds it (trimmed and
+    # case folded in Python, as the e-mail key is). Rows written before get theirs from the
+    # record through a function migrate() registers, so an upgraded file finds them too.
+    "ALTER TABLE customers ADD COLUMN code_key TEXT NOT NULL DEFAULT ''",
+    f"UPDATE customers SET code_key = {_CODE_KEY_FUNCTION}(record)",  # noqa: S608 (our name)
+    "CREATE INDEX customers_code ON customers (code_key)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Every migration in order; ``MIGRATIONS[n]`` takes version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -149,6 +173,7 @@ def migrate(connection: sqlite3.Connection, path: str = "the database") -> int:
     """
     found = schema_version(connection)
     _refuse_newer(found, path)
+    connection.create_function(_CODE_KEY_FUNCTION, 1, _customer_code_key, deterministic=True)
     while (current := schema_version(connection)) < SCHEMA_VERSION:
         _apply(connection, current, path)
     return found

@@ -26,6 +26,7 @@ from bigcommerce_connect.adapters.sqlite.codec import (
 )
 from bigcommerce_connect.adapters.sqlite.connection import Database, Row
 from bigcommerce_connect.adapters.stock import stock_levels
+from bigcommerce_connect.mapping import CompiledMapping
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
 from bigcommerce_connect.records import ErpContact, ErpItem
 from bigcommerce_connect.values import parse_money
@@ -113,16 +114,23 @@ class SqliteItemSource:
 
 
 class SqliteStockSource:
-    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location."""
+    """Stock read from the item source's ``quantity_on_hand``; pushed markers per location.
 
-    def __init__(self, db: Database, items: SqliteItemSource) -> None:
+    Each item becomes a level through ``mapping`` (``automatic:inventory`` when None): it
+    picks the SKU, whole quantity and location the push sends.
+    """
+
+    def __init__(
+        self, db: Database, items: SqliteItemSource, *, mapping: CompiledMapping | None = None
+    ) -> None:
+        self.mapping = mapping
         self._db = db
         self._items = items
 
     def stock_snapshot(self, local_ids: Sequence[str] | None = None) -> Sequence[StockLevel]:
         """Every item with a known stock (or only ``local_ids``), read now."""
         found = self._items.changed_since(None) if local_ids is None else self._items.get(local_ids)
-        return stock_levels(found)
+        return stock_levels(found, self.mapping)
 
     def stock_pushed(self, local_id: str, location_id: int) -> int | None:
         """The quantity last pushed, or None."""
