@@ -168,8 +168,8 @@ def _rss_kib(field: str) -> int:
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def _measure(api_path: str, token: str, conn: Any) -> None:
-    importer = importer_for(api_path, token, NullErp(), 4, move=False)
+def _measure(api_path: str, token: str, conn: Any, move: bool) -> None:
+    importer = importer_for(api_path, token, NullErp(), 4, move=move)
     before = _rss_kib("VmRSS")
     started = time.perf_counter()
     report = importer.import_orders()
@@ -177,8 +177,10 @@ def _measure(api_path: str, token: str, conn: Any) -> None:
     conn.send((report.orders_imported, report.api_calls, elapsed, before, _rss_kib("VmHWM")))
 
 
-def peak_memory(orders: int) -> dict[str, float]:
+def peak_memory(orders: int, *, move: bool = False) -> dict[str, float]:
     """Import ``orders`` in a fresh process; return its peak memory growth during the import.
+
+    ``move``: move each order too (the pipelined run: pages read ahead, movers in flight).
 
     Both the sandbox and the importer are spawned interpreters, never forks of the caller: a
     fork would start from the caller's heap (and its freed pages) and hide the growth.
@@ -190,7 +192,7 @@ def peak_memory(orders: int) -> dict[str, float]:
     api_path, token = parent.recv()
     try:
         here, there = spawn.Pipe()
-        worker = spawn.Process(target=_measure, args=(api_path, token, there))
+        worker = spawn.Process(target=_measure, args=(api_path, token, there, move))
         worker.start()
         imported, calls, elapsed, before, peak = here.recv()
         worker.join(timeout=30)

@@ -7,14 +7,17 @@ ERP was asked to create a given order.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from bigcommerce_connect import OrderStatus
+from bigcommerce_connect.errors import ServerError
 from bigcommerce_connect.models import Order
+from bigcommerce_connect.notifications import Notification
 from bigcommerce_connect.sandbox import Sandbox
 from bigcommerce_connect.sync import ImportOptions
+from bigcommerce_connect.sync.lookahead import PageLookahead
 from bigcommerce_connect.sync.status_moves import WAITING_PER_MOVER, StatusReading
 from support.reliability import all_awaiting_fulfillment
 
@@ -181,3 +184,67 @@ def test_orders_not_listed_are_re_read_before_their_first_move() -> None:
     )
     assert reading.still_waiting(7)
     assert queue.asked == [[7]]
+
+
+def test_failed_moves_are_told_to_the_host_on_the_run_s_own_thread(make_rig: MakeRig) -> None:
+    # A host's notifier (a sqlite3 connection, say) may not be used from other threads: the
+    # movers only talk to the store, and the run tells the host what failed.
+    rig = make_rig(options=ImportOptions(settle=timedelta(0), move_guard_age=NO_RE_READ))
+    all_awaiting_fulfillment(rig.sb)
+    waiting = rig.store_orders_in(AF)
+    refused = set(waiting[::3])
+    move = rig.client.orders.move
+
+    def refuse_some(order_id: int, status_id: int) -> None:
+        if order_id in refused:
+            raise ServerError(method="PUT", path=f"orders/{order_id}", status=503)
+        move(order_id, status_id)
+
+    rig.client.orders.move = refuse_some  # type: ignore[method-assign]
+    threads: set[int] = set()
+    notify = rig.erp.notifier.notify
+
+    def on_which_thread(notification: Notification) -> None:
+        threads.add(threading.get_ident())
+        notify(notification)
+
+    rig.erp.notifier.notify = on_which_thread  # type: ignore[method-assign]
+    report = rig.importer.import_orders()
+    assert report.status_moves_failed == len(refused)
+    assert report.statuses_moved == len(waiting) - len(refused)
+    told = [n for n in rig.erp.notifier.notifications if n.code.startswith("order.status.")]
+    assert sorted(int(str(n.external_id)) for n in told) == sorted(refused)
+    assert threads == {threading.get_ident()}
+    assert set(rig.store_orders_in(AF)) == refused  # the next run moves them
+
+
+class _NoRepairs:
+    def collect(self) -> list[Any]:
+        return []
+
+
+def _listing(pages: int, threads: list[int]) -> Iterator[list[Any]]:
+    for page in range(pages):
+        threads.append(threading.get_ident())
+        yield [{"id": page}]
+
+
+def test_a_run_that_moves_nothing_reads_each_page_when_it_needs_it() -> None:
+    # Nothing to overlap: two pages alive at once would only fragment the heap.
+    threads: list[int] = []
+    with PageLookahead(_listing(3, threads), _NoRepairs(), ahead=False) as pages:  # type: ignore[arg-type]
+        pages.prefetch()
+        assert threads == []  # asked to read ahead: it does not
+        assert [page.items for page in pages] == [[{"id": 0}], [{"id": 1}], [{"id": 2}]]
+    assert set(threads) == {threading.get_ident()}
+
+
+def test_reading_ahead_reads_on_its_own_thread_before_the_page_is_asked_for() -> None:
+    threads: list[int] = []
+    with PageLookahead(_listing(2, threads), _NoRepairs()) as pages:  # type: ignore[arg-type]
+        first = next(pages)
+        pages.prefetch()
+        second = next(pages)
+        assert (first.items, second.items) == ([{"id": 0}], [{"id": 1}])
+        assert pages.reads == 2
+    assert threading.get_ident() not in threads

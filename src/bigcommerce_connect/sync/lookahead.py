@@ -36,7 +36,9 @@ class PageLookahead:
 
     A failure while reading (a paging error, the network) is raised by the ``next`` that
     wanted that page. Leaving the ``with`` block waits for a read under way and closes the
-    listing.
+    listing. With ``ahead=False`` every page is read when asked for, on the calling thread:
+    for runs with nothing to overlap (no moves), where two pages alive at once would only
+    fragment the heap (peak memory grew with the run's length that way).
     """
 
     def __init__(
@@ -44,10 +46,13 @@ class PageLookahead:
         pages: Iterator[list[Any]],
         repairs: WireRepairs,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        ahead: bool = True,
     ) -> None:
         self._pages = pages
         self._repairs = repairs
         self._clock = clock
+        self._ahead = ahead
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bc-pages")
         self._next: Future[ListedPage | None] | None = None
         self._ended = False
@@ -68,6 +73,8 @@ class PageLookahead:
         return self
 
     def __next__(self) -> ListedPage:
+        if not self._ahead:
+            return self._read_here()
         self.prefetch()
         future, self._next = self._next, None
         if future is None:
@@ -84,7 +91,7 @@ class PageLookahead:
 
     def prefetch(self) -> None:
         """Start reading the next page now, unless one is on its way or the list ended."""
-        if self._next is None and not self._ended:
+        if self._ahead and self._next is None and not self._ended:
             self.reads += 1
             self._next = self._reader.submit(self._read)
 
@@ -96,6 +103,20 @@ class PageLookahead:
         close = getattr(self._pages, "close", None)
         if close is not None:
             close()
+
+    def _read_here(self) -> ListedPage:
+        if self._ended:
+            raise StopIteration
+        self.reads += 1
+        try:
+            page = self._read()
+        except BaseException:
+            self._ended = True
+            raise
+        if page is None:
+            self._ended = True
+            raise StopIteration
+        return page
 
     def _read(self) -> ListedPage | None:
         items = next(self._pages, None)

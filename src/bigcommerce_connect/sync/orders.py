@@ -122,7 +122,9 @@ class OrderImporter:
         listing = self.queue.pages(start.statuses.get, window, whole=queue, waiting=start.waiting)
         with (
             self.mover.pipeline(start.statuses) as moves,
-            PageLookahead(listing, ctx.repairs) as pages,
+            # Reading ahead overlaps the store's latency with the moves; a run that moves
+            # nothing has nothing to overlap, so it reads each page when it needs it.
+            PageLookahead(listing, ctx.repairs, ahead=queue) as pages,
         ):
             for page in pages:
                 unfinished.extend(self.process_listed(page, moves, pages.prefetch))

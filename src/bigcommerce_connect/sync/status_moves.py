@@ -34,6 +34,7 @@ from bigcommerce_connect.sync.context import SyncContext
 from bigcommerce_connect.sync.order_queue import ORDER, OrderQueue
 
 __all__ = [
+    "MoveFailure",
     "MovePipeline",
     "QueueStart",
     "StatusMove",
@@ -143,12 +144,23 @@ class StatusReading:
         return order_id in self._waiting
 
 
+@attrs.frozen
+class MoveFailure:
+    """Why one order's move failed: what the run notifies, on its own thread."""
+
+    code: str
+    message: str
+    request_id: str | None = None
+
+
 class MovePipeline:
     """Moves orders to the "set" status as they are handed in, a few at a time.
 
-    ``submit`` blocks while ``WAITING_PER_MOVER`` moves per mover wait already. Leaving the
-    ``with`` block waits for every move and counts them in the report (on the calling
-    thread); the orders whose move failed are in :attr:`failed` after it.
+    ``submit`` blocks while ``WAITING_PER_MOVER`` moves per mover wait already. Movers only
+    talk to the store: what failed is told to the host (its notifier, a port) on the thread
+    that submits, at the next ``submit`` or at the end. Leaving the ``with`` block waits for
+    every move and counts them in the report; the orders whose move failed are in
+    :attr:`failed` after it.
     """
 
     def __init__(self, mover: StatusMover, set_status: int, concurrency: int) -> None:
@@ -160,6 +172,7 @@ class MovePipeline:
         self._slots = threading.BoundedSemaphore(self.holds)
         self._lock = threading.Lock()
         self._moved = 0
+        self._failures: list[tuple[Order, MoveFailure]] = []
         self._crash: BaseException | None = None
         self.failed: list[Order] = []
 
@@ -177,7 +190,7 @@ class MovePipeline:
     def submit(self, order: Order) -> None:
         """Hand one order's move to the movers (waits while too many are waiting)."""
         self._slots.acquire()
-        self._raise_crash()
+        self._report_failures()
         try:
             self._pool.submit(self._move, order)
         except BaseException:
@@ -185,35 +198,41 @@ class MovePipeline:
             raise
 
     def finish(self) -> None:
-        """Wait for every move handed in; count them in the report."""
+        """Wait for every move handed in; tell what failed; count them in the report."""
         self._pool.shutdown(wait=True)
+        self._report_failures()
         report = self._mover.ctx.report
         with self._lock:
             report.statuses_moved += self._moved
-            report.status_moves_failed += len(self.failed)
             self._moved = 0
-        self._raise_crash()
 
-    def _raise_crash(self) -> None:
-        # What no order's failure explains (the process being stopped, memory gone) ends
-        # the run on the importing thread, as it would have on the mover's.
-        crash, self._crash = self._crash, None
+    def _report_failures(self) -> None:
+        with self._lock:
+            failures, self._failures = self._failures, []
+            crash, self._crash = self._crash, None
+        for order, failure in failures:
+            self.failed.append(order)
+            self._mover.ctx.report.status_moves_failed += 1
+            self._mover.tell_failure(order, failure)
         if crash is not None:
+            # What no order's failure explains (the process being stopped, memory gone)
+            # ends the run on the importing thread, as it would have on the mover's.
             raise crash
 
     def _move(self, order: Order) -> None:
         try:
-            moved = self._mover.move_one(order, self._set_status)
+            failure = self._mover.move_one(order, self._set_status)
         except BaseException as crash:
-            self._crash = crash
+            with self._lock:
+                self._crash = crash
             return
         finally:
             self._slots.release()
         with self._lock:
-            if moved:
+            if failure is None:
                 self._moved += 1
             else:
-                self.failed.append(order)
+                self._failures.append((order, failure))
 
 
 class StatusMover:
@@ -253,33 +272,37 @@ class StatusMover:
         else:
             self._changed_elsewhere(order, statuses)
 
-    def move_one(self, order: Order, set_status: int) -> bool:
-        """Move one order (on a mover's thread); False, with an error notified, if it failed."""
+    def move_one(self, order: Order, set_status: int) -> MoveFailure | None:
+        """Move one order (on a mover's thread); why it failed, or None. Calls no port."""
         try:
             # No Order is built from the store's echo: a 2xx means the order moved, however
             # unreadable the echo would be as an order.
             self.ctx.client.orders.move(order.id, set_status)
         except BigCommerceError as error:
-            self._tell(
-                order.id,
-                NotificationKind.ERROR,
+            return MoveFailure(
                 f"order.status.{getattr(error, 'code', 'error')}",
                 f"order {order.id} was imported but its status could not be set: {error}",
                 request_id=getattr(error, "request_id", None),
             )
-            return False
         except Exception as error:  # anything else is one order's failure, never the run's
-            self._tell(
-                order.id,
-                NotificationKind.ERROR,
+            return MoveFailure(
                 "order.status.error",
                 f"order {order.id} was imported but its status could not be set: "
                 f"{type(error).__name__}",
             )
-            return False
         finally:
             self.ctx.repairs.drop()  # the echo is not imported: this thread's notes go
-        return True
+        return None
+
+    def tell_failure(self, order: Order, failure: MoveFailure) -> None:
+        """Notify a failed move (on the run's thread)."""
+        self._tell(
+            order.id,
+            NotificationKind.ERROR,
+            failure.code,
+            failure.message,
+            request_id=failure.request_id,
+        )
 
     def _unread(
         self, order: Order, statuses: StatusMove, error: BaseException | None, *, told: bool
