@@ -50,7 +50,7 @@ LAYERS: dict[str, int] = {
         ],
         1,
     ),
-    **dict.fromkeys(["models", "records", "resources"], 2),
+    **dict.fromkeys(["models", "records", "resources", "shipments", "order_changes"], 2),
     **dict.fromkeys(
         ["client", "client_answers", "client_paging", "client_requests", "client_sending"], 3
     ),

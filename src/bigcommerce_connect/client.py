@@ -41,7 +41,9 @@ from bigcommerce_connect.resources import (
     OrderStatusesResource,
     PriceListsResource,
     ProductsResource,
+    RefundsResource,
     Resources,
+    ShipmentsResource,
     VariantsResource,
     WebhooksResource,
 )
@@ -231,6 +233,16 @@ class BigCommerceClient:
     def webhooks(self) -> WebhooksResource:
         """Webhook subscriptions."""
         return self.resources.webhooks
+
+    @property
+    def refunds(self) -> RefundsResource:
+        """V3 order refunds (payment actions): an order's refunds, refunds across orders."""
+        return self.resources.refunds
+
+    @property
+    def shipments(self) -> ShipmentsResource:
+        """V2 order shipments: list, create (never resent), update, delete."""
+        return self.resources.shipments
 
     # -- requests --------------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ import attrs
 from bigcommerce_connect.clock import Clock  # re-exported: hosts type their clocks here
 from bigcommerce_connect.errors import ConnectError
 from bigcommerce_connect.notifications import Notifier
+from bigcommerce_connect.order_changes import OrderChange
 from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
+from bigcommerce_connect.shipments import ErpShipment
 
 __all__ = [
     "AccessPolicy",
@@ -30,25 +32,32 @@ __all__ = [
     "BindingEntity",
     "BindingRepository",
     "Clock",
+    "ContactIdSink",
     "ContactSource",
     "CreditLimits",
     "CustomerLookup",
     "CustomerRepository",
     "ErpAdapters",
+    "ItemIdSink",
     "ItemLookup",
     "ItemRef",
+    "ItemRepository",
     "ItemSource",
     "LevelPrice",
     "LocalContact",
     "LocalCustomer",
     "LocalItem",
     "Notifier",
+    "OrderChanges",
     "PriceLevelSource",
     "QuarantineEntry",
     "QuarantineRepository",
     "SalesOrderRepository",
+    "ShipmentIdSink",
+    "ShipmentSource",
     "StockLevel",
     "StockSource",
+    "StoreIdSink",
     "StoreLock",
     "SyncStateRepository",
     "UnitOfWork",
@@ -75,6 +84,7 @@ class BindingEntity(str, enum.Enum):
     CONTACT = "contact"
     CUSTOMER_GROUP = "customer_group"
     PRICE_LIST = "price_list"
+    SHIPMENT = "shipment"  # an ERP shipment and the store shipment made from it
 
     def __str__(self) -> str:
         return str(self.value)
@@ -271,6 +281,21 @@ class WebhookReceipts(Protocol):
         ...
 
 
+class OrderChanges(Protocol):
+    """Optional: receives the store's changes to orders the ERP already imported.
+
+    ``apply`` runs inside the SDK's unit of work, together with the record that the change
+    was delivered, so a change is applied exactly once even across crashes and both paths
+    (webhooks and polling): write the change through the same storage the unit of work
+    covers. Raising rolls the delivery back; the change comes again on the next run. A host
+    without this port gets the changes as notifications only.
+    """
+
+    def apply(self, local_id: str, change: OrderChange) -> None:
+        """Apply ``change`` to the ERP sales order ``local_id`` (cancel, refund, re-address...)."""
+        ...
+
+
 class CreditLimits(Protocol):
     """Optional: what an ERP customer may still buy on credit (for credit-limit warnings)."""
 
@@ -302,9 +327,10 @@ class ErpAdapters(Protocol):
     adapter contract suite (:mod:`bigcommerce_connect.testing.contract`) take, e.g.
     :class:`~bigcommerce_connect.adapters.memory.MemoryErp` or
     :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`. Optional ports are read only when
-    the object has them: ``webhook_receipts`` and ``credit_limits`` (imports), ``item_source``,
-    ``stock``, ``contacts`` and ``price_levels`` (exports; the contract suite skips the tests of
-    a port that is missing).
+    the object has them: ``webhook_receipts``, ``credit_limits`` and ``order_changes``
+    (imports), ``item_source``,
+    ``stock``, ``contacts``, ``price_levels`` and ``shipment_source`` (exports; the contract
+    suite skips the tests of a port that is missing).
     """
 
     @property
@@ -376,6 +402,65 @@ class ItemSource(Protocol):
         ...
 
 
+class ItemRepository(Protocol):
+    """Optional: the ERP's items as the item import writes them ("Update Item Import").
+
+    An item's SKU is what the automatic mappings build from it (``records.item_sku``: the item
+    code, ``-variant code`` when set). The SDK's memory and SQLite adapters implement it on
+    their ``item_source`` (also exposed as ``item_repository``).
+    """
+
+    def find_by_sku(self, sku: str) -> Sequence[LocalItem]:
+        """The items whose SKU is ``sku`` (exactly), oldest first; empty for blank text."""
+        ...
+
+    def get(self, local_ids: Sequence[str]) -> Sequence[LocalItem]:
+        """The items with these ids, in the order asked; unknown ids are left out."""
+        ...
+
+    def create(self, item: ErpItem) -> str:
+        """Create an item; return its local id."""
+        ...
+
+    def update(self, local_id: str, item: ErpItem, *, fields: frozenset[str]) -> None:
+        """Change only ``fields`` of an item (create-only rules did not run); keep the rest."""
+        ...
+
+
+@runtime_checkable
+class ItemIdSink(Protocol):
+    """Optional hook: the host's item record receives its store ids ("fills in the ID").
+
+    Found with ``isinstance`` on the exporter's :class:`ItemSource` (and on the item import's
+    :class:`ItemRepository`). Called after the ``product``/``variant`` binding is written.
+    """
+
+    def item_linked(self, local_id: str, product_id: int, variant_id: int | None) -> None:
+        """Write the store's product id (and variant id) on the ERP item ``local_id``.
+
+        Must not mark the item as changed for the export (it is the store's own id).
+        """
+        ...
+
+
+@runtime_checkable
+class ContactIdSink(Protocol):
+    """Optional hook: the host's contact record receives its store customer id.
+
+    Found with ``isinstance`` on the B2B exporter's :class:`ContactSource`; called after the
+    ``contact`` binding is written.
+    """
+
+    def contact_linked(self, local_id: str, customer_id: int) -> None:
+        """Write the store's customer id on the ERP contact ``local_id``."""
+        ...
+
+
+@runtime_checkable
+class StoreIdSink(ItemIdSink, ContactIdSink, Protocol):
+    """Both hooks on one object (a host whose items and contacts share one store)."""
+
+
 @attrs.frozen(kw_only=True)
 class StockLevel:
     """The ERP's stock of one item at one store location, read at push time."""
@@ -437,4 +522,36 @@ class PriceLevelSource(Protocol):
 
     def prices(self, level: str) -> Sequence[LevelPrice]:
         """The item prices of one level (empty for an unknown level)."""
+        ...
+
+
+# -- fulfilment: the ERP's shipments, exported to the store ----------------------------------
+
+
+class ShipmentSource(Protocol):
+    """The ERP's shipments the shipment export reads (see :mod:`bigcommerce_connect.shipments`).
+
+    Return every shipment the store may still lack: the export skips those already bound
+    (entity ``shipment``), so handing a shipment in again is harmless, and a host may leave
+    out shipments it knows were exported long ago to keep a run short.
+    """
+
+    def shipments(self, local_ids: Sequence[str] | None = None) -> Sequence[ErpShipment]:
+        """The shipments with these local ids (every one when None), in the order first put.
+
+        Unknown ids are left out.
+        """
+        ...
+
+
+@runtime_checkable
+class ShipmentIdSink(Protocol):
+    """Optional hook: the host's shipment record receives its store shipment id.
+
+    Found with ``isinstance`` on the exporter's :class:`ShipmentSource`; called inside the
+    unit of work that writes the ``shipment`` binding, so both commit together.
+    """
+
+    def shipment_linked(self, local_id: str, order_id: int, shipment_id: int) -> None:
+        """Write the store's order id and shipment id on the ERP shipment ``local_id``."""
         ...

@@ -90,6 +90,10 @@ class StoreSettings:
     ``concurrency`` (1 to 32, default 4) is how many requests a run keeps in flight at once
     (status moves): the default ``ImportOptions`` of a runner built with these settings, and
     the size of the connection pool of a client from :meth:`connect`.
+    ``item_export`` names the "Update Products" mapping (the built-in one when unset).
+    ``b2b_employees`` are the employees granted B2B access (the original's Employee Card ›
+    Secure Web › Access): who may run the B2B and Item Card actions from the command line
+    (``bigcommerce_connect.export.EmployeeListPolicy``).
     """
 
     api_path: str
@@ -104,6 +108,7 @@ class StoreSettings:
     order_import: str | None = None
     item_export: str | None = None
     notify_to: str = ""
+    b2b_employees: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     last_update: datetime | None = attrs.field(default=None, converter=_aware_utc)
     auto_import: bool = False
     allow_insecure_host: bool = False
@@ -223,6 +228,16 @@ def _strict_secret(value: object, _: object) -> Secret | str:
     return value
 
 
+def _structure_names(value: object, _: object) -> tuple[str, ...]:
+    # A bare string would be read as a list of one-letter names: say what is wrong instead.
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"expected a list of names, got {type(value).__name__}")
+    for name in value:
+        if not isinstance(name, str):
+            raise TypeError(f"expected a list of names, got a {type(name).__name__} in it")
+    return tuple(value)
+
+
 def _structure_status(value: object, _: object) -> int | str:
     return _status(value)  # type: ignore[arg-type]
 
@@ -236,6 +251,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Secret, _strict_secret)
     converter.register_unstructure_hook(Secret, lambda _: "********")
     converter.register_structure_hook(int | str, _structure_status)
+    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_names)
     # last_update: any wire timestamp in, exact ISO 8601 out (the one codec's rules).
     register_value_hooks(converter)
     converter.register_unstructure_hook(ApiPath, lambda _: None)

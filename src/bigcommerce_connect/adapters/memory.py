@@ -21,6 +21,7 @@ from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.clock import FixedClock, SystemClock  # re-exported: their old home
 from bigcommerce_connect.mapping import CompiledMapping
 from bigcommerce_connect.notifications import Notification
+from bigcommerce_connect.order_changes import OrderChange
 from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
@@ -32,7 +33,14 @@ from bigcommerce_connect.ports import (
     QuarantineEntry,
     StockLevel,
 )
-from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
+from bigcommerce_connect.records import (
+    ErpContact,
+    ErpCustomer,
+    ErpItem,
+    ErpSalesOrder,
+    item_sku,
+)
+from bigcommerce_connect.shipments import ErpShipment
 
 __all__ = [
     "AllowListAccessPolicy",
@@ -45,9 +53,11 @@ __all__ = [
     "MemoryItems",
     "MemoryLock",
     "MemoryNotifier",
+    "MemoryOrderChanges",
     "MemoryPriceLevels",
     "MemoryQuarantine",
     "MemorySalesOrders",
+    "MemoryShipmentSource",
     "MemoryStockSource",
     "MemorySyncState",
     "MemoryUnitOfWork",
@@ -377,6 +387,28 @@ class MemoryWebhookReceipts:
             self._shared.put(self._shared.state.receipts, payload_hash, True)
 
 
+class MemoryOrderChanges:
+    """Keeps every store-side order change applied, in order (for tests and hosts' tests).
+
+    Written through the shared state, so a change applied in a unit of work that rolls back
+    is gone with it, as in a database.
+    """
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+        self._applied: dict[int, tuple[str, OrderChange]] = {}
+
+    def apply(self, local_id: str, change: OrderChange) -> None:
+        """Record ``change`` against the ERP order ``local_id``."""
+        with self._shared.lock:
+            self._shared.put(self._applied, len(self._applied), (local_id, change))
+
+    def applied(self) -> list[tuple[str, OrderChange]]:
+        """Every ``(local id, change)`` applied so far, oldest first."""
+        with self._shared.lock:
+            return [self._applied[index] for index in sorted(self._applied)]
+
+
 class MemoryNotifier:
     """Collects notifications in a list."""
 
@@ -413,11 +445,14 @@ class MemoryErp:
         self.quarantine = MemoryQuarantine(shared)
         self.lock = MemoryLock()
         self.webhook_receipts = MemoryWebhookReceipts(shared)
+        self.order_changes = MemoryOrderChanges(shared)
         self.notifier = MemoryNotifier()
         self.item_source = MemoryItemSource(shared)
+        self.item_repository = self.item_source  # the item import writes the same items
         self.stock = MemoryStockSource(shared, self.item_source)
         self.contacts = MemoryContacts(shared)
         self.price_levels = MemoryPriceLevels()
+        self.shipment_source = MemoryShipmentSource(shared)
 
 
 # -- export-side sources --------------------------------------------------------------------
@@ -429,6 +464,7 @@ class MemoryItemSource:
     def __init__(self, shared: _Shared) -> None:
         self._shared = shared
         self._items: dict[str, tuple[ErpItem, datetime]] = {}
+        self._variant_ids: dict[str, int | None] = {}
 
     def put(self, local_id: str, item: ErpItem, *, modified: datetime | None = None) -> None:
         """Add or replace an item (``modified`` defaults to now)."""
@@ -460,6 +496,54 @@ class MemoryItemSource:
             item, when = self._items[local_id]
             changed = attrs.evolve(item, quantity_on_hand=Decimal(quantity))
             self._shared.put(self._items, local_id, (changed, when))
+
+    # -- ItemRepository (the item import) and ItemIdSink -------------------------------------
+
+    def find_by_sku(self, sku: str) -> Sequence[LocalItem]:
+        """Items whose SKU (item code, ``-variant code`` when set) is ``sku``, oldest first."""
+        if not sku.strip():
+            return []
+        with self._shared.lock:
+            found = [
+                (when, local_id, item)
+                for local_id, (item, when) in self._items.items()
+                if item_sku(item) == sku
+            ]
+        return [LocalItem(local_id=local_id, item=item) for _, local_id, item in sorted(found)]
+
+    def create(self, item: ErpItem) -> str:
+        """Store a new item (changed now); return its local id ``I1``, ``I2`` ..."""
+        with self._shared.lock:
+            local_id = self._shared.next_id("I")
+            self.put(local_id, item)
+            return local_id
+
+    def update(self, local_id: str, item: ErpItem, *, fields: frozenset[str]) -> None:
+        """Change ``fields`` of a stored item, keeping the others (the item changed now)."""
+        with self._shared.lock:
+            if local_id not in self._items:
+                raise KeyError(f"no item {local_id}")
+            self.put(local_id, _merge(self._items[local_id][0], item, fields))
+
+    def item_linked(self, local_id: str, product_id: int, variant_id: int | None) -> None:
+        """Fill in the store ids: the product id on the item, the variant id beside it.
+
+        The item's modified time stays: its own id is not a change to export.
+        """
+        with self._shared.lock:
+            if local_id not in self._items:
+                return  # an item the host handed the exporter directly
+            item, when = self._items[local_id]
+            linked = attrs.evolve(item, external_id=product_id)
+            self._shared.put(self._items, local_id, (linked, when))
+            self._shared.put(self._variant_ids, local_id, variant_id)
+
+    def store_ids(self, local_id: str) -> tuple[int | None, int | None]:
+        """The product and variant id written back on an item (for hosts and tests)."""
+        with self._shared.lock:
+            item = self._items.get(local_id)
+            product_id = None if item is None else item[0].external_id
+            return product_id, self._variant_ids.get(local_id)
 
 
 class MemoryStockSource:
@@ -524,6 +608,14 @@ class MemoryContacts:
                 if local_id in self._contacts
             ]
 
+    def contact_linked(self, local_id: str, customer_id: int) -> None:
+        """Fill in the store customer id on the contact (the B2B button's "ID")."""
+        with self._shared.lock:
+            contact = self._contacts.get(local_id)
+            if contact is not None:
+                linked = attrs.evolve(contact, external_id=customer_id)
+                self._shared.put(self._contacts, local_id, linked)
+
 
 class MemoryPriceLevels:
     """Price levels and their prices, set by the host (or a test)."""
@@ -542,3 +634,33 @@ class MemoryPriceLevels:
     def prices(self, level: str) -> Sequence[LevelPrice]:
         """A level's prices (empty if unknown)."""
         return list(self._levels.get(level, []))
+
+
+class MemoryShipmentSource:
+    """The ERP's shipments, in the order first put, with the store ids they were given."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self._shared = shared
+        self._shipments: dict[str, ErpShipment] = {}
+        self._store_ids: dict[str, tuple[int, int]] = {}
+
+    def put(self, shipment: ErpShipment) -> None:
+        """Add or replace a shipment (a replaced one keeps its place)."""
+        with self._shared.lock:
+            self._shared.put(self._shipments, shipment.local_id, shipment)
+
+    def shipments(self, local_ids: Sequence[str] | None = None) -> Sequence[ErpShipment]:
+        """The shipments asked for (all, in the order first put, when None)."""
+        with self._shared.lock:
+            wanted = list(self._shipments) if local_ids is None else list(local_ids)
+            return [self._shipments[key] for key in wanted if key in self._shipments]
+
+    def shipment_linked(self, local_id: str, order_id: int, shipment_id: int) -> None:
+        """Remember the store order and shipment made from the shipment (in the transaction)."""
+        with self._shared.lock:
+            self._shared.put(self._store_ids, local_id, (order_id, shipment_id))
+
+    def store_ids(self, local_id: str) -> tuple[int, int] | None:
+        """The store order id and shipment id of an exported shipment (for tests)."""
+        with self._shared.lock:
+            return self._store_ids.get(local_id)

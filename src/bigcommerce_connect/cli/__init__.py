@@ -13,9 +13,12 @@ from bigcommerce_connect._version import __version__
 from bigcommerce_connect.cli import (
     check_cmd,
     demo_cmd,
+    export_cmd,
+    import_cmd,
     info_cmd,
     sandbox_cmd,
     sync_cmd,
+    upload_cmd,
 )
 from bigcommerce_connect.cli.display import terminal_text
 from bigcommerce_connect.errors import ConnectError
@@ -35,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_cmd.add_parser(subparsers)
     check_cmd.add_parser(subparsers)
     sync_cmd.add_parser(subparsers)
+    upload_cmd.add_parser(subparsers)
+    export_cmd.add_parser(subparsers)
+    import_cmd.add_parser(subparsers)
     info_cmd.add_parsers(subparsers)
     return parser
 

@@ -18,9 +18,11 @@ from typing import Final
 
 import attrs
 
+from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.cli.display import terminal_text
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.subcommand import Subparsers
+from bigcommerce_connect.cli.sync_cmd import mappings_dir
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import (
     AuthenticationError,
@@ -32,6 +34,13 @@ from bigcommerce_connect.errors import (
     PermissionDeniedError,
     UnsupportedOperationError,
     ValidationError,
+)
+from bigcommerce_connect.export import item_export_mapping
+from bigcommerce_connect.mapping import (
+    InMemoryMappingStore,
+    MappingError,
+    MappingNotFound,
+    MappingStore,
 )
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.settings import StoreSettings
@@ -69,6 +78,11 @@ def add_parser(subparsers: Subparsers) -> None:
         help="verify API path, credentials, scopes (read and modify) and TLS; explain failures",
     )
     add_store_flags(parser)
+    parser.add_argument(
+        "--db",
+        default="bigcommerce-connect.db",
+        help="the SQLite ERP file: the settings' mapping names are looked up beside it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -158,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
         f"({settings.endpoint.auth_mode.value} auth) at {terminal_text(settings.endpoint.origin)}\n"
     )
     outcome = _Outcome()
+    _check_mappings(settings, _mapping_store(args), outcome)
     with client_for(args, settings, retry=RetryPolicy(max_attempts=2)) as client:
         for probe in scope_probes(settings):
             if not _run_probe(client, probe, outcome):
@@ -192,6 +207,43 @@ def _run_probe(client: BigCommerceClient, probe: ScopeProbe, outcome: _Outcome) 
         return _failed(probe, error, outcome)
     out.write(f"  ok    {probe.label}\n")
     return True
+
+
+# The settings fields that name a mapping, and the kind of mapping each must name.
+_NAMED_MAPPINGS: Final = (("customer_import", "customer_import"), ("order_import", "order_import"))
+
+
+def _mapping_store(args: argparse.Namespace) -> MappingStore:
+    """The mappings beside ``--db`` (only the built-ins when there is no such folder)."""
+    folder = mappings_dir(args.db)
+    return JsonFileMappingStore(folder) if folder.is_dir() else InMemoryMappingStore()
+
+
+def _check_mappings(settings: StoreSettings, store: MappingStore, outcome: _Outcome) -> None:
+    """Every mapping the settings name exists and is of the right kind (no store call)."""
+    for field, kind in _NAMED_MAPPINGS:
+        name = getattr(settings, field)
+        if not name:
+            continue
+        try:
+            found = store.load(name).kind
+        except MappingNotFound:
+            _mapping_failed(outcome, field, f"no mapping named {name!r}")
+            continue
+        except MappingError as error:
+            _mapping_failed(outcome, field, str(error))
+            continue
+        if found != kind:
+            _mapping_failed(outcome, field, f"{name!r} is a {found} mapping, not {kind}")
+    try:
+        item_export_mapping(settings, store)
+    except MappingError as error:
+        _mapping_failed(outcome, "item_export", str(error))
+
+
+def _mapping_failed(outcome: _Outcome, field: str, why: str) -> None:
+    outcome.failures += 1
+    sys.stdout.write(f"  FAIL  settings {field}: {terminal_text(why)}\n")
 
 
 def _not_needed(probe: ScopeProbe) -> str:

@@ -101,9 +101,9 @@ def run(args: argparse.Namespace) -> int:
                 inventory=push_inventory(erp.stock),
                 progress=progress_printer(),
             )
-            before = dashboard(client)
+            before = dashboard(client, settings)
             out.write("Running one cycle: customers, orders (then status moves), inventory\n")
             report = runner.run_now()
-            after = dashboard(client)
+            after = dashboard(client, settings)
         print_summary(report, before=before, after=after)
     return exit_code(report) if report.failed else 0

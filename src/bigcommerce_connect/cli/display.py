@@ -87,6 +87,9 @@ def print_summary(
         f"{report.orders_skipped} skipped, {report.orders_quarantined} quarantined\n"
     )
     w(f"  statuses    {report.statuses_moved} moved, {report.status_moves_failed} failed\n")
+    if report.order_changes or report.order_changes_failed:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.order_changes.items()))
+        w(f"  changes     {kinds or 'none'}; {report.order_changes_failed} failed\n")
     w(f"  inventory   {report.inventory_pushed} items pushed\n")
     w(f"  API calls   {report.api_calls} in {report.duration_seconds:.1f}s\n")
     if before is not None and after is not None:

@@ -41,6 +41,12 @@ def add_parser(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--watch", type=float, metavar="SECONDS", help="run a cycle every SECONDS until stopped"
     )
+    parser.add_argument(
+        "--changes",
+        action="store_true",
+        help="also poll store-side changes of imported orders (cancelled, refunded, edited): "
+        "for stores without webhooks; --json counts them per kind under order_changes",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,7 +77,12 @@ def run(args: argparse.Namespace) -> int:
         )
         progress = None if args.json else progress_printer()
         runner = SyncRunner(
-            client, settings, ports, inventory=push_inventory(erp.stock), progress=progress
+            client,
+            settings,
+            ports,
+            inventory=push_inventory(erp.stock),
+            progress=progress,
+            changes=args.changes,
         )
         if args.watch is None:
             return _report(runner.run_now(preview=args.dry_run), args)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Final
+
 from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.ports import AccessPolicy
 
-__all__ = ["AccessDeniedError", "check_access"]
+__all__ = ["ITEM_CARD_ACTION", "AccessDeniedError", "EmployeeListPolicy", "check_access"]
+
+#: The action an Item Card's B2B button asks the policy for (create or link a product).
+ITEM_CARD_ACTION: Final = "upload_products"
 
 
 class AccessDeniedError(BigCommerceError):
@@ -35,3 +41,19 @@ def check_access(policy: AccessPolicy, employee: str, action: str) -> None:
         raise AccessDeniedError(employee, action) from error
     if answer is not True:
         raise AccessDeniedError(employee, action)
+
+
+class EmployeeListPolicy:
+    """An :class:`AccessPolicy` granting every action to the listed employees, none to others.
+
+    The original product's Employee Card › Secure Web › Access checkbox, as a list: the CLI
+    builds one from ``StoreSettings.b2b_employees``. Names are compared exactly (after
+    stripping surrounding whitespace); a blank name is never granted.
+    """
+
+    def __init__(self, employees: Iterable[str]) -> None:
+        self.employees = frozenset(name.strip() for name in employees if name.strip())
+
+    def may_use_store(self, employee: str, action: str) -> bool:
+        """Whether ``employee`` is on the list (every action alike)."""
+        return employee.strip() in self.employees

@@ -46,6 +46,7 @@ from bigcommerce_connect.ports import (
     BindingEntity,
     BindingRepository,
     Clock,
+    ContactIdSink,
     ContactSource,
     LevelPrice,
     LocalContact,
@@ -103,19 +104,27 @@ class B2BExporter:
     # -- customers --------------------------------------------------------------------------
 
     def sync_contacts(
-        self, employee: str, contacts: Sequence[LocalContact] | None = None
+        self,
+        employee: str,
+        contacts: Sequence[LocalContact] | None = None,
+        *,
+        preview: bool = False,
     ) -> ExportReport:
         """Link each contact to the store customer with its e-mail, or create one.
 
         ``contacts`` defaults to every contact of the :class:`ContactSource` port. The store
         customer id is written back (``contact`` binding); each result carries the admin URL.
-        A contact whose price level has a customer group joins that group.
+        A contact whose price level has a customer group joins that group. A ``preview``
+        looks customers up by e-mail (reads only) and reports what would happen, writing
+        nothing to the store or the bindings.
         """
         check_access(self.access, employee, "sync_customers")
         chosen = self._contacts(contacts)
-        return self._timed(lambda report: self._sync_contacts(chosen, report))
+        return self._timed(lambda report: self._sync_contacts(chosen, report, preview))
 
-    def _sync_contacts(self, contacts: Sequence[LocalContact], report: ExportReport) -> None:
+    def _sync_contacts(
+        self, contacts: Sequence[LocalContact], report: ExportReport, preview: bool = False
+    ) -> None:
         plans: list[_ContactPlan] = []
         for entry in contacts:
             outcome = self._plan_contact(entry)
@@ -125,6 +134,9 @@ class B2BExporter:
                 plans.append(outcome)
         lost = self._link_by_email([p for p in plans if p.customer_id is None], report)
         plans = [p for p in plans if p.entry.local_id not in lost]
+        if preview:
+            report.contacts.extend(self._contact_result(p, _would(p)) for p in plans)
+            plans = []
         creates = [p for p in plans if p.customer_id is None]
         updates = [p for p in plans if p.customer_id is not None]
         report.contacts.extend(self._create_customers(creates))
@@ -238,7 +250,23 @@ class B2BExporter:
             self.bindings.bind(binding)
         except BindingConflictError as error:
             return _contact_failed(plan.entry, f"cannot bind: {error}")
+        problem = self._write_back(plan)
+        if problem:
+            # No fingerprint: the next run sends the contact (and writes the id) again.
+            self.bindings.bind(attrs.evolve(binding, data={**data, "fingerprint": ""}))
+            return _contact_failed(plan.entry, problem)
         return self._contact_result(plan, action)
+
+    def _write_back(self, plan: _ContactPlan) -> str:
+        """Fill in the store customer id on the host's contact (optional ContactIdSink hook)."""
+        sink: object = self.contacts  # the hook is optional on any ContactSource
+        if not isinstance(sink, ContactIdSink) or plan.customer_id is None:
+            return ""
+        try:
+            sink.contact_linked(plan.entry.local_id, plan.customer_id)
+        except Exception as error:  # the host's storage: any failure stays with this contact
+            return f"the ERP did not take the store id: {type(error).__name__}: {error}"
+        return ""
 
     def _contact_result(self, plan: _ContactPlan, action: Action) -> ContactResult:
         group = plan.update.get(_GROUP)
@@ -259,20 +287,26 @@ class B2BExporter:
         contacts: Sequence[LocalContact] | None = None,
         *,
         levels: Iterable[str] = (),
+        preview: bool = False,
     ) -> ExportReport:
         """One store customer group per price level; exported contacts join their group.
 
         Levels come from the contacts' ``price_level`` (every contact of the
         :class:`ContactSource` port by default) plus ``levels``. Groups are found by binding,
         then by name, else created. Contacts not exported yet are left for
-        :meth:`sync_contacts`, which puts them in their group when it creates them.
+        :meth:`sync_contacts`, which puts them in their group when it creates them. A
+        ``preview`` reads the store's groups and reports what would happen, writing nothing.
         """
         check_access(self.access, employee, "price_levels")
         chosen = self._contacts(contacts)
-        return self._timed(lambda report: self._sync_levels(chosen, levels, report))
+        return self._timed(lambda report: self._sync_levels(chosen, levels, report, preview))
 
     def _sync_levels(
-        self, contacts: Sequence[LocalContact], extra: Iterable[str], report: ExportReport
+        self,
+        contacts: Sequence[LocalContact],
+        extra: Iterable[str],
+        report: ExportReport,
+        preview: bool = False,
     ) -> None:
         wanted = {c.contact.price_level for c in contacts} | set(extra)
         names = sorted(level for level in wanted if level)
@@ -283,6 +317,9 @@ class B2BExporter:
             if group_id is None:
                 if store_groups is None:
                     store_groups = {g.name or "": g for g in self.client.customer_groups.iter()}
+                if preview:
+                    report.levels.append(_level_would(level, store_groups.get(level)))
+                    continue
                 try:
                     group_id, action = self._find_or_create_group(level, store_groups)
                 except BigCommerceError as error:
@@ -291,6 +328,9 @@ class B2BExporter:
                     )
                     continue
             members = [c for c in contacts if c.contact.price_level == level]
+            if preview:
+                report.levels.append(self._moves_would(level, group_id, members))
+                continue
             report.levels.append(self._assign(level, group_id, action, members))
 
     def _find_or_create_group(
@@ -311,15 +351,34 @@ class B2BExporter:
         self.bindings.bind(binding)
         return group_id, action
 
-    def _assign(
-        self, level: str, group_id: int, action: Action, members: Sequence[LocalContact]
-    ) -> LevelResult:
-        """Move the level's exported customers into its group (only those not in it yet)."""
+    def _moves(
+        self, group_id: int, members: Sequence[LocalContact]
+    ) -> list[tuple[LocalContact, Binding]]:
+        """The level's exported customers not in its group yet."""
         moves: list[tuple[LocalContact, Binding]] = []
         for member in members:
             binding = self.bindings.get_by_local(BindingEntity.CONTACT, member.local_id)
             if binding is not None and binding.data.get(_GROUP) != group_id:
                 moves.append((member, binding))
+        return moves
+
+    def _moves_would(
+        self, level: str, group_id: int, members: Sequence[LocalContact]
+    ) -> LevelResult:
+        """What :meth:`_assign` would do for a bound level (a preview moves nobody)."""
+        moving = len(self._moves(group_id, members))
+        return LevelResult(
+            level=level,
+            action=Action.UPDATED if moving else Action.UNCHANGED,
+            customer_group_id=group_id,
+            customers_assigned=moving,
+        )
+
+    def _assign(
+        self, level: str, group_id: int, action: Action, members: Sequence[LocalContact]
+    ) -> LevelResult:
+        """Move the level's exported customers into its group (only those not in it yet)."""
+        moves = self._moves(group_id, members)
         errors: list[str] = []
         assigned = 0
         batches = write_batches(
@@ -359,13 +418,15 @@ class B2BExporter:
         prices: Sequence[LevelPrice] | None = None,
         *,
         channel_ids: Sequence[int] = (),
+        preview: bool = False,
     ) -> ExportReport:
         """The level's price list: records upserted (1,000 a request), assigned to its group.
 
         ``prices`` defaults to the level's prices from the :class:`PriceLevelSource` port.
         Records are keyed by SKU and currency. The list is assigned to the level's customer
         group (run :meth:`sync_price_levels` first), once per channel in ``channel_ids`` or
-        once for all channels, 25 assignments a request.
+        once for all channels, 25 assignments a request. A ``preview`` reports what would
+        happen (looking the price list up by name) and writes nothing.
         """
         check_access(self.access, employee, "customer_pricing")
         if prices is None:
@@ -374,11 +435,15 @@ class B2BExporter:
             prices = self.price_levels.prices(level)
         chosen = prices
         return self._timed(
-            lambda report: report.levels.append(self._pricing(level, chosen, channel_ids))
+            lambda report: report.levels.append(self._pricing(level, chosen, channel_ids, preview))
         )
 
     def _pricing(
-        self, level: str, prices: Sequence[LevelPrice], channel_ids: Sequence[int]
+        self,
+        level: str,
+        prices: Sequence[LevelPrice],
+        channel_ids: Sequence[int],
+        preview: bool = False,
     ) -> LevelResult:
         group_id = self._group_of(level)
         if group_id is None:
@@ -389,6 +454,8 @@ class B2BExporter:
             )
         records: list[Mapping[str, Any]] = [_record(price) for price in prices]
         stamp = fingerprint([records, group_id, sorted(channel_ids)])
+        if preview:
+            return self._pricing_would(level, group_id, len(records), stamp)
         try:
             binding, action = self._price_list(level)
             if binding.data.get("fingerprint") == stamp:
@@ -415,6 +482,31 @@ class B2BExporter:
             records_upserted=len(records) - len(failed),
             failed_skus=tuple(sku for sku, _ in failed),
             error="; ".join(f"{sku}: {why}" for sku, why in failed),
+        )
+
+    def _pricing_would(self, level: str, group_id: int, records: int, stamp: str) -> LevelResult:
+        """What :meth:`_pricing` would do (reads the price list by name when unbound)."""
+        binding = self.bindings.get_by_local(BindingEntity.PRICE_LIST, level)
+        price_list_id = None if binding is None else int(binding.external_id)
+        if binding is not None and binding.data.get("fingerprint") == stamp:
+            action, records = Action.UNCHANGED, 0
+        elif binding is not None:
+            action = Action.UPDATED
+        else:
+            try:
+                existing = list(self.client.price_lists.iter(name=level))
+            except BigCommerceError as error:
+                return LevelResult(
+                    level=level, action=Action.FAILED, customer_group_id=group_id, error=str(error)
+                )
+            action = Action.LINKED if existing else Action.CREATED
+            price_list_id = existing[0].id if existing else None
+        return LevelResult(
+            level=level,
+            action=action,
+            customer_group_id=group_id,
+            price_list_id=price_list_id,
+            records_upserted=records,
         )
 
     def _price_list(self, level: str) -> tuple[Binding, Action]:
@@ -484,6 +576,20 @@ class B2BExporter:
         report.api_calls = self.client.api_calls - calls
         report.duration_seconds = time.monotonic() - started
         return report
+
+
+def _would(plan: _ContactPlan) -> Action:
+    """What a real run would do with a planned contact."""
+    if plan.customer_id is None:
+        return Action.CREATED
+    return Action.LINKED if plan.linked else Action.UPDATED
+
+
+def _level_would(level: str, existing: CustomerGroup | None) -> LevelResult:
+    """An unbound level in a preview: its group found by name (linked) or to be created."""
+    if existing is None:
+        return LevelResult(level=level, action=Action.CREATED)
+    return LevelResult(level=level, action=Action.LINKED, customer_group_id=existing.id)
 
 
 def _record(price: LevelPrice) -> dict[str, Any]:

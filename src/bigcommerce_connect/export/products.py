@@ -44,23 +44,29 @@ import attrs
 from bigcommerce_connect.batch import chunked
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
+from bigcommerce_connect.export.access import ITEM_CARD_ACTION, check_access
 from bigcommerce_connect.export.batching import write_batches
 from bigcommerce_connect.export.payload import fingerprint, without_none
 from bigcommerce_connect.export.report import Action, ExportReport, ItemResult, admin_url
 from bigcommerce_connect.mapping import (
     AUTOMATIC_UPDATE_PRODUCTS,
     CompiledMapping,
+    InMemoryMappingStore,
     MappingError,
+    MappingNotFound,
+    MappingStore,
     builtin_definition,
     compile_mapping,
 )
 from bigcommerce_connect.models import CategoryTreeNode, CustomField, Product, Variant
 from bigcommerce_connect.ports import (
+    AccessPolicy,
     Binding,
     BindingConflictError,
     BindingEntity,
     BindingRepository,
     Clock,
+    ItemIdSink,
     ItemSource,
     LocalItem,
     SyncStateRepository,
@@ -73,12 +79,24 @@ __all__ = [
     "CategoryRequiredError",
     "DuplicateSkuError",
     "ProductExporter",
+    "item_export_mapping",
 ]
 
 PRODUCT_EXPORT_STREAM: Final = "products_export"
 """The sync-state stream whose cursor marks the last fully successful product export."""
 
 _ID_FILTER_MAX: Final = 250
+
+
+class _Nobody:
+    """The policy of an exporter built without one: nobody may use the Item Card action."""
+
+    def may_use_store(self, employee: str, action: str) -> bool:
+        """Never: an exporter needs a policy to let anyone act."""
+        return False
+
+
+_NOBODY: Final = _Nobody()
 #: From this many unbound items on, one count call first asks whether the catalog is empty.
 #: A single item's two lookups cost about what the count would (one call saved on an empty
 #: store, one more on any other); from two on, an empty store saves at least three calls.
@@ -121,6 +139,41 @@ class CategoryRequiredError(BigCommerceError):
             f"item {local_id} (SKU {sku!r}) has no category: choose at least one from the "
             "store's category tree before it can be created"
         )
+
+
+_UPDATE_PRODUCTS_KIND: Final = "update_products"
+
+
+def item_export_mapping(
+    settings: StoreSettings, mappings: MappingStore | None = None
+) -> CompiledMapping:
+    """The "Update Products" mapping the settings' *Item Export* names, compiled.
+
+    ``settings.item_export`` unset means the built-in ``automatic:update_products``. A name
+    is loaded from ``mappings`` (the built-ins only when None).
+
+    Raises:
+        MappingNotFound: no mapping has that name; the message lists the names there are.
+        MappingError: the mapping is for something else (an order import, say).
+    """
+    name = settings.item_export or AUTOMATIC_UPDATE_PRODUCTS
+    store: MappingStore = mappings if mappings is not None else InMemoryMappingStore()
+    try:
+        definition = store.load(name)
+    except MappingNotFound:
+        known = ", ".join(repr(n) for n in store.list_names())
+        raise MappingNotFound(
+            f"the settings' item_export names no saved mapping; known mappings: {known} "
+            "(save one with 'mappings save-as automatic:update_products NAME')",
+            mapping=name,
+        ) from None
+    if definition.kind != _UPDATE_PRODUCTS_KIND:
+        raise MappingError(
+            f"the settings' item_export must name an {_UPDATE_PRODUCTS_KIND} mapping, "
+            f"not a {definition.kind} one",
+            mapping=name,
+        )
+    return compile_mapping(definition)
 
 
 @attrs.frozen
@@ -174,6 +227,7 @@ class ProductExporter:
         sync_state: SyncStateRepository | None = None,
         mapping: CompiledMapping | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        access: AccessPolicy | None = None,
     ) -> None:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int):
             raise TypeError("concurrency must be a whole number")
@@ -186,6 +240,7 @@ class ProductExporter:
         self.sync_state = sync_state
         self.mapping = mapping or compile_mapping(builtin_definition(AUTOMATIC_UPDATE_PRODUCTS))
         self.concurrency = concurrency
+        self.access = access
 
     @classmethod
     def from_settings(
@@ -198,16 +253,29 @@ class ProductExporter:
         clock: Clock,
         sync_state: SyncStateRepository | None = None,
         mapping: CompiledMapping | None = None,
+        mappings: MappingStore | None = None,
+        access: AccessPolicy | None = None,
     ) -> ProductExporter:
-        """An exporter with the settings' ``concurrency`` (give it ``settings.connect()``)."""
+        """An exporter as the settings say (give it ``settings.connect()``).
+
+        The mapping is ``mapping`` when given, else the one ``settings.item_export`` names in
+        ``mappings`` (the built-in "Update Products" when unset; see
+        :func:`item_export_mapping`); ``concurrency`` is the settings'. ``access`` decides
+        who may use :meth:`item_card`.
+
+        Raises:
+            MappingNotFound: ``settings.item_export`` names no mapping in ``mappings``.
+            MappingError: the named mapping is not an "Update Products" mapping.
+        """
         return cls(
             client,
             items=items,
             bindings=bindings,
             clock=clock,
             sync_state=sync_state,
-            mapping=mapping,
+            mapping=mapping or item_export_mapping(settings, mappings),
             concurrency=settings.concurrency,
+            access=access,
         )
 
     # -- what a host shows ------------------------------------------------------------------
@@ -234,28 +302,32 @@ class ProductExporter:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def export_changed(self) -> ExportReport:
+    def export_changed(self, *, preview: bool = False) -> ExportReport:
         """Export the items changed since the last fully successful run.
 
         The cursor only moves when every item succeeded, so a failed item is tried again next
-        run (items that did not change cost nothing thanks to their fingerprints).
+        run (items that did not change cost nothing thanks to their fingerprints). A
+        ``preview`` reports what would happen and writes nothing (see :meth:`export`).
         """
         marker = (
             None if self.sync_state is None else self.sync_state.get_cursor(PRODUCT_EXPORT_STREAM)
         )
         started = self.clock.now()
-        report = self.export(self.items.changed_since(marker))
-        if self.sync_state is not None and report.ok:
+        report = self.export(self.items.changed_since(marker), preview=preview)
+        if self.sync_state is not None and report.ok and not preview:
             self.sync_state.set_cursor(PRODUCT_EXPORT_STREAM, started)
         return report
 
-    def upload(self, local_ids: Sequence[str], *, force: bool = True) -> ExportReport:
+    def upload(
+        self, local_ids: Sequence[str], *, force: bool = True, preview: bool = False
+    ) -> ExportReport:
         """Export these items now (the seed's "Upload" button) and report each one.
 
         ``force`` sends even an unchanged item (the user asked for it); unknown ids fail.
+        A ``preview`` reports what would happen and writes nothing (see :meth:`export`).
         """
         found = self.items.get(local_ids)
-        report = self.export(found, force=force)
+        report = self.export(found, force=force, preview=preview)
         known = {entry.local_id for entry in found}
         for local_id in local_ids:
             if local_id not in known:
@@ -264,8 +336,30 @@ class ProductExporter:
                 )
         return report
 
-    def export(self, entries: Iterable[LocalItem], *, force: bool = False) -> ExportReport:
-        """Create, link or update a product for each item; one result per item."""
+    def item_card(
+        self, employee: str, local_ids: Sequence[str], *, preview: bool = False
+    ) -> ExportReport:
+        """The Item Card's B2B button: create or link these items' products, for ``employee``.
+
+        Asks the exporter's ``access`` policy (action :data:`ITEM_CARD_ACTION`) first, as the
+        B2B contact actions do: a refusal, a blank name or no policy at all raises
+        :class:`~bigcommerce_connect.export.access.AccessDeniedError` before any request.
+        Then it is :meth:`upload`: linked by SKU or created, the ids written to the
+        bindings, each result with its control-panel URL to open in a browser.
+        """
+        policy = self.access if self.access is not None else _NOBODY
+        check_access(policy, employee, ITEM_CARD_ACTION)
+        return self.upload(local_ids, preview=preview)
+
+    def export(
+        self, entries: Iterable[LocalItem], *, force: bool = False, preview: bool = False
+    ) -> ExportReport:
+        """Create, link or update a product for each item; one result per item.
+
+        A ``preview`` plans and links (reads only: SKU lookups) and reports what a run would
+        do — ``created``, ``linked``, ``updated`` or ``unchanged`` — without a single write
+        to the store or the bindings; its results carry no new product ids.
+        """
         entries = list(entries)
         report = ExportReport(started_at=self.clock.now())
         calls, started = self.client.api_calls, time.monotonic()
@@ -277,6 +371,9 @@ class ProductExporter:
             else:
                 report.items.append(outcome)
         plans = self._link(plans, report)
+        if preview:
+            report.items.extend(self._would(plan) for plan in plans)
+            plans = []
         report.items.extend(self._create_all([p for p in plans if p.target is None]))
         bound = [p for p in plans if p.target is not None]
         report.items.extend(self._update_products([p for p in bound if not _is_variant(p)]))
@@ -315,6 +412,12 @@ class ProductExporter:
         if plan.target is not None and unchanged and not force:
             return self._result(plan, plan.target, Action.UNCHANGED)
         return plan
+
+    def _would(self, plan: _Plan) -> ItemResult:
+        """What a real run would do with this plan (a preview sends nothing)."""
+        if plan.target is None:
+            return ItemResult(local_id=plan.entry.local_id, sku=plan.sku, action=Action.CREATED)
+        return self._result(plan, plan.target, Action.LINKED if plan.linked else Action.UPDATED)
 
     def _binding_of(self, local_id: str) -> Binding | None:
         found = self.bindings.get_by_local(BindingEntity.PRODUCT, local_id)
@@ -534,6 +637,19 @@ class ProductExporter:
         return attrs.evolve(result, action=Action.FAILED, error="; ".join(problems))
 
     def _bind(self, plan: _Plan, target: _Target, action: Action, stamp: str) -> ItemResult:
+        local_id = plan.entry.local_id
+        problem = self._write_bindings(plan, target, stamp)
+        if not problem:
+            problem = write_back_item(self.items, local_id, target.product_id, target.variant_id)
+            if problem and stamp:
+                # No fingerprint: the next run sends the item (and writes the id) again.
+                self._write_bindings(plan, target, "")
+        if problem:
+            return self._failed(local_id, plan.sku, problem)
+        return self._result(plan, target, action)
+
+    def _write_bindings(self, plan: _Plan, target: _Target, stamp: str) -> str:
+        """Bind the product and variant ids to the item; "" or why it cannot be bound."""
         now = self.clock.now()
         data = {
             "product_id": target.product_id,
@@ -564,8 +680,8 @@ class ProductExporter:
                     )
                 )
         except BindingConflictError as error:
-            return self._failed(local_id, plan.sku, f"cannot bind: {error}")
-        return self._result(plan, target, action)
+            return f"cannot bind: {error}"
+        return ""
 
     def _result(self, plan: _Plan, target: _Target, action: Action) -> ItemResult:
         return ItemResult(
@@ -580,6 +696,21 @@ class ProductExporter:
     @staticmethod
     def _failed(local_id: str, sku: str, error: str) -> ItemResult:
         return ItemResult(local_id=local_id, sku=sku, action=Action.FAILED, error=error)
+
+
+def write_back_item(sink: object, local_id: str, product_id: int, variant_id: int | None) -> str:
+    """Give the host's item its store ids when ``sink`` has the hook; "" or the problem.
+
+    The optional :class:`~bigcommerce_connect.ports.ItemIdSink` ("fills in the ID" on the Item
+    Card), called after the binding is written. A host's failure is that item's failure only.
+    """
+    if not isinstance(sink, ItemIdSink):
+        return ""
+    try:
+        sink.item_linked(local_id, product_id, variant_id)
+    except Exception as error:  # the host's storage: any failure stays with this item
+        return f"the ERP did not take the store id: {type(error).__name__}: {error}"
+    return ""
 
 
 def _variant_update(plan: _Plan) -> dict[str, Any]:

@@ -8,6 +8,7 @@ name                                    source             target
 ``automatic:update_products``           ``ErpItem``        ``BcProduct`` (v3 product fields)
 ``automatic:inventory``                 ``ErpItem``        ``BcInventoryItem``
 ``automatic:b2b_customer``              ``ErpContact``     ``BcCustomer`` (v3 customer fields)
+``automatic:item_import``               catalog item       ``ErpItem`` (the item import)
 ======================================  =================  ====================================
 
 They are written below in the stored definition format, so they read like a saved mapping and
@@ -23,7 +24,14 @@ are validated like one. The seed product's named *Add* fields are labelled rules
   feed the product's ``sku``, ``name`` and ``description``; the *Add* rules append an extra
   source to those targets, as they do on the seed's item update: **Add Item Code**
   (``variant_code``, joined with ``-``), **Add Description 1** (``description_2`` onto the name),
-  **Add Description 2** (``extended_description`` onto the description, on a new line).
+  **Add Description 2** (``extended_description`` onto the description, on a new line);
+* item import (the seed's *Update Item Import*): a store product or variant (see
+  :mod:`bigcommerce_connect.sync.items`) to an ERP item. The SKU is the Item Code of a new item
+  (an existing item keeps its code), the name is Description 1, and **Add Description 1**
+  appends a variant's option labels; the description becomes the extended description and
+  Description 2 is cleared, so the product export builds the same name and description back.
+  A saved mapping can read the stored item under ``existing.`` (``existing.item_code``) and
+  append to it with **Add Item Code**, **Add Description 1** and **Add Description 2**.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ __all__ = [
     "AUTOMATIC_B2B_CUSTOMER",
     "AUTOMATIC_CUSTOMER_IMPORT",
     "AUTOMATIC_INVENTORY",
+    "AUTOMATIC_ITEM_IMPORT",
     "AUTOMATIC_ORDER_IMPORT",
     "AUTOMATIC_UPDATE_PRODUCTS",
     "BUILTIN_NAMES",
@@ -53,12 +62,14 @@ AUTOMATIC_ORDER_IMPORT: Final = "automatic:order_import"
 AUTOMATIC_UPDATE_PRODUCTS: Final = "automatic:update_products"
 AUTOMATIC_INVENTORY: Final = "automatic:inventory"
 AUTOMATIC_B2B_CUSTOMER: Final = "automatic:b2b_customer"
+AUTOMATIC_ITEM_IMPORT: Final = "automatic:item_import"
 BUILTIN_NAMES: Final = (
     AUTOMATIC_CUSTOMER_IMPORT,
     AUTOMATIC_ORDER_IMPORT,
     AUTOMATIC_UPDATE_PRODUCTS,
     AUTOMATIC_INVENTORY,
     AUTOMATIC_B2B_CUSTOMER,
+    AUTOMATIC_ITEM_IMPORT,
 )
 
 _MONEY: Final = ["decimal"]
@@ -272,7 +283,44 @@ _B2B_CUSTOMER: Final = {
     ],
 }
 
-_ALL: Final = (_CUSTOMER_IMPORT, _ORDER_IMPORT, _UPDATE_PRODUCTS, _INVENTORY, _B2B_CUSTOMER)
+_ITEM_CUSTOM_FIELD: Final = [_r("name", "name"), _r("value", "value", "text")]
+
+_ITEM_IMPORT: Final = {
+    "format": 1,
+    "name": AUTOMATIC_ITEM_IMPORT,
+    "kind": "item_import",
+    "target": "ErpItem",
+    "description": "BigCommerce product or variant to ERP item (the seed's Update Item Import).",
+    "rules": [
+        # A new item's code is the SKU; an existing one keeps its code and variant code, so
+        # the SKU the product export builds from them stays the store's.
+        _r("sku", "item_code", "strip", on_create_only=True),
+        _r("name", "description_1", "strip"),
+        _add("Add Description 1", "options", "description_1", "strip"),
+        # The store has one name and one description: Description 2 is cleared so the
+        # export's Add Description 1/2 build the same name and description back.
+        {"constant": "", "target": "description_2"},
+        _r("description", "extended_description", ["default", ""]),
+        _r("price", "price", *_MONEY),
+        _r("cost_price", "cost", *_MONEY),
+        _r("weight", "weight", *_MONEY),
+        _r("upc", "upc", "text", ["default", ""]),
+        _r("categories", "categories"),
+        _child("custom_fields", "custom_fields", "ErpCustomField", _ITEM_CUSTOM_FIELD),
+        _r("is_visible", "is_active", ["default", True]),
+        _r("inventory_level", "quantity_on_hand", *_MONEY, on_create_only=True),
+        _r("product_id", "external_id"),
+    ],
+}
+
+_ALL: Final = (
+    _CUSTOMER_IMPORT,
+    _ORDER_IMPORT,
+    _UPDATE_PRODUCTS,
+    _INVENTORY,
+    _B2B_CUSTOMER,
+    _ITEM_IMPORT,
+)
 
 
 def builtin_data(name: str) -> dict[str, Any]:

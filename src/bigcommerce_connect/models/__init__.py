@@ -60,6 +60,13 @@ from bigcommerce_connect.models.orders import (
     ShippingAddress,
 )
 from bigcommerce_connect.models.pricing import PriceList, PriceListAssignment, PriceListRecord
+from bigcommerce_connect.models.refunds import Refund, RefundItem, RefundPayment
+from bigcommerce_connect.models.shipments import (
+    NewShipment,
+    Shipment,
+    ShipmentAddress,
+    ShipmentItem,
+)
 from bigcommerce_connect.models.webhooks import Webhook, WebhookEvent
 
 __all__ = [
@@ -76,6 +83,7 @@ __all__ = [
     "CustomerV2",
     "InventoryAdjustment",
     "ModelError",
+    "NewShipment",
     "Order",
     "OrderCounts",
     "OrderProduct",
@@ -85,6 +93,12 @@ __all__ = [
     "PriceListAssignment",
     "PriceListRecord",
     "Product",
+    "Refund",
+    "RefundItem",
+    "RefundPayment",
+    "Shipment",
+    "ShipmentAddress",
+    "ShipmentItem",
     "ShippingAddress",
     "Variant",
     "Webhook",

@@ -30,6 +30,8 @@ from bigcommerce_connect.resources.pricing import (
     PRICE_LIST_RECORD_BATCH_MAX,
     PriceListsResource,
 )
+from bigcommerce_connect.resources.refunds import RefundsResource
+from bigcommerce_connect.resources.shipments import ShipmentsResource
 from bigcommerce_connect.resources.webhooks import WebhooksResource
 
 __all__ = [
@@ -46,7 +48,9 @@ __all__ = [
     "OrdersResource",
     "PriceListsResource",
     "ProductsResource",
+    "RefundsResource",
     "Resources",
+    "ShipmentsResource",
     "VariantsResource",
     "WebhooksResource",
     "WirePage",
@@ -69,3 +73,5 @@ class Resources:
         self.inventory = InventoryResource(requester)
         self.price_lists = PriceListsResource(requester)
         self.webhooks = WebhooksResource(requester)
+        self.refunds = RefundsResource(requester)
+        self.shipments = ShipmentsResource(requester)

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from bigcommerce_connect.sandbox import order_edits
 from bigcommerce_connect.sandbox.indexes import IndexedTable
 from bigcommerce_connect.sandbox.order_factory import OrderPlan, build_order, materialize_order
 from bigcommerce_connect.sandbox.rows import Row
@@ -83,9 +84,10 @@ class SandboxStore:
     id -> addresses), ``customers``, ``customer_groups``, ``products``, ``variants``,
     ``custom_fields``, ``categories``, ``category_trees``, ``price_lists``,
     ``price_list_records`` (``(price_list_id, variant_id, currency)`` -> record),
-    ``price_list_assignments``, ``webhooks`` and ``inventory`` (``(variant_id, location_id)``
-    -> quantity). ``delivered_webhooks`` lists webhook deliveries. ``orders``, ``products``
-    and ``variants`` are :class:`~bigcommerce_connect.sandbox.indexes.IndexedTable` dicts.
+    ``price_list_assignments``, ``webhooks``, ``shipments`` (shipment id -> shipment, see
+    :mod:`.routes.shipments`) and ``inventory`` (``(variant_id, location_id)`` -> quantity).
+    ``delivered_webhooks`` lists webhook deliveries. ``orders``, ``products`` and
+    ``variants`` are :class:`~bigcommerce_connect.sandbox.indexes.IndexedTable` dicts.
     """
 
     def __init__(
@@ -126,6 +128,9 @@ class SandboxStore:
         self.price_list_records: dict[tuple[int, int, str], dict[str, Any]] = {}
         self.price_list_assignments: dict[int, Row] = {}
         self.webhooks: dict[int, Row] = {}
+        self.shipments: dict[int, Row] = {}
+        #: Refunds by id, in the v3 ``Refund`` shape (see :mod:`.order_edits`).
+        self.refunds: dict[int, Row] = {}
         self.inventory: dict[tuple[int, int], int] = {}
         self.locations: dict[int, str] = {1: "Default location"}
         self.delivered_webhooks: list[DeliveryRecord] = []
@@ -225,6 +230,52 @@ class SandboxStore:
                 "status": {"previous_status_id": previous, "new_status_id": status_id},
             },
         )
+
+    # -- after checkout: what a merchant or another app does (see order_edits) ---------------
+
+    def cancel_order(self, order_id: int, status_id: int = 5) -> None:
+        """Cancel an order (or decline it: 6, dispute it: 13): statusUpdated, then updated."""
+        order_edits.move_status(self, order_id, status_id)
+
+    def refund_order(
+        self,
+        order_id: int,
+        lines: dict[int, int] | None = None,
+        *,
+        amount: Decimal | None = None,
+        reason: str = "",
+    ) -> int:
+        """Refund line quantities (``{line id: quantity}``), else ``amount``, else what is left.
+
+        Fires ``store/order/refund/created`` (and statusUpdated as the status moves to
+        Partially Refunded or Refunded); returns the refund id.
+        """
+        if lines:
+            items = [
+                {"item_type": "PRODUCT", "item_id": line_id, "quantity": quantity}
+                for line_id, quantity in lines.items()
+            ]
+        else:
+            with self.lock:
+                order = self.orders[order_id]
+                left = order["total_inc_tax"] - order["refunded_amount"]
+            items = [{"item_type": "ORDER", "item_id": order_id, "amount": amount or left}]
+        refund = order_edits.create_refund(self, order_id, items, reason=reason)
+        return int(refund["id"])
+
+    def edit_order_address(
+        self,
+        order_id: int,
+        *,
+        billing: dict[str, Any] | None = None,
+        shipping: dict[str, Any] | None = None,
+    ) -> None:
+        """Change the billing and/or the first shipping address; fires store/order/updated."""
+        order_edits.edit_address(self, order_id, billing=billing, shipping=shipping)
+
+    def edit_order_line(self, order_id: int, line_id: int, quantity: int) -> None:
+        """Change a line's quantity; fires store/order/updated."""
+        order_edits.edit_line(self, order_id, line_id, quantity)
 
     def rename_status(self, status_id: int, label: str) -> None:
         """Give a status a merchant label (``custom_label`` / ``custom_status``)."""

@@ -1,5 +1,6 @@
 """Importers, the webhook handler and run reports: the SDK's sync layer over the ports."""
 
+from bigcommerce_connect.sync.changes import CHANGES_STREAM, ChangeTracker, OrderChangeStream
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import (
     CUSTOMER_STREAM,
@@ -8,6 +9,7 @@ from bigcommerce_connect.sync.customers import (
 )
 from bigcommerce_connect.sync.dashboard import Dashboard, dashboard
 from bigcommerce_connect.sync.importer import LockedError, StoreImporter
+from bigcommerce_connect.sync.items import ItemImporter, ItemImportError, ItemImportReport
 from bigcommerce_connect.sync.options import ImportOptions, MissingItemPolicy
 from bigcommerce_connect.sync.orders import (
     ORDER_STREAM,
@@ -30,19 +32,25 @@ from bigcommerce_connect.sync.webhooks import (
 from bigcommerce_connect.sync.window import SyncWindow
 
 __all__ = [
+    "CHANGES_STREAM",
     "CUSTOMER_STREAM",
     "DEFAULT_SCOPES",
     "ORDER_STREAM",
     "RECONCILE_STREAM",
     "SECRET_HEADER",
+    "ChangeTracker",
     "CustomerImportError",
     "CustomerImporter",
     "Dashboard",
     "ErpPorts",
     "ImportOptions",
     "InventoryStep",
+    "ItemImportError",
+    "ItemImportReport",
+    "ItemImporter",
     "LockedError",
     "MissingItemPolicy",
+    "OrderChangeStream",
     "OrderImportError",
     "OrderImporter",
     "PlannedAction",

@@ -33,6 +33,8 @@ from bigcommerce_connect.ports import (
     CustomerRepository,
     ErpAdapters,
     ItemLookup,
+    ItemRepository,
+    OrderChanges,
     QuarantineRepository,
     SalesOrderRepository,
     StoreLock,
@@ -106,12 +108,17 @@ class ErpPorts:
     clock: Clock
     webhook_receipts: WebhookReceipts | None = None
     credit_limits: CreditLimits | None = None
+    #: Optional: the ERP's items, written by the item import (``StoreImporter.import_items``).
+    item_repository: ItemRepository | None = None
+    #: Optional: receives store-side changes of imported orders (see ``sync.changes``).
+    order_changes: OrderChanges | None = None
 
     @classmethod
     def from_erp(cls, erp: ErpAdapters, *, mappings: MappingStore, clock: Clock) -> ErpPorts:
         """Take every port from one object that has them as attributes (e.g. ``MemoryErp``).
 
-        The optional ports (``webhook_receipts``, ``credit_limits``) are None when it has not.
+        The optional ports (``webhook_receipts``, ``credit_limits``, ``item_repository``,
+        ``order_changes``) are None when it has not.
         """
         names = [f.name for f in attrs.fields(cls) if f.name not in ("mappings", "clock")]
         ports: dict[str, Any] = {name: getattr(erp, name, None) for name in names}

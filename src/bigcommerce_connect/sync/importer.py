@@ -1,4 +1,4 @@
-"""The import facade a host calls: customers, orders, both, or a preview, under the store lock."""
+"""The import facade a host calls: customers, orders, both, items, or a preview, locked."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.models import ModelError
 from bigcommerce_connect.notifications import NotificationKind
+from bigcommerce_connect.ports import ItemRepository
 from bigcommerce_connect.settings import StoreSettings
-from bigcommerce_connect.sync.context import ErpPorts, SyncContext
+from bigcommerce_connect.sync.context import ErpPorts, SyncContext, store_name
 from bigcommerce_connect.sync.customers import CustomerImporter
+from bigcommerce_connect.sync.items import ItemImporter, ItemImportReport
 from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.orders import OrderImporter
 from bigcommerce_connect.sync.report import RunReport
@@ -57,9 +59,9 @@ class StoreImporter:
         self.progress = progress
         self._owner = uuid.uuid4().hex
 
-    def context(self, *, preview: bool = False) -> SyncContext:
-        """A fresh context (and report) for one run."""
-        ctx = SyncContext(self.client, self.settings, self.ports, self.options)
+    def context(self, *, preview: bool = False, report: RunReport | None = None) -> SyncContext:
+        """A fresh context (and report, unless one is given) for one run."""
+        ctx = SyncContext(self.client, self.settings, self.ports, self.options, report)
         ctx.report.preview = preview
         ctx.report.started_at = ctx.now()
         ctx.progress = self.progress
@@ -83,6 +85,30 @@ class StoreImporter:
 
         return self.run(both, preview=preview)
 
+    def import_items(
+        self,
+        items: ItemRepository | None = None,
+        *,
+        preview: bool = False,
+        mapping: str | None = None,
+    ) -> ItemImportReport:
+        """Store products and variants into ERP items (the seed's "Update Item Import").
+
+        ``items`` is the host's item repository (default: ``ports.item_repository``);
+        ``mapping`` a stored mapping name (default ``automatic:item_import``). ``preview``
+        maps every record, plans each create and update, and writes nothing anywhere.
+        """
+        repository = items if items is not None else self.ports.item_repository
+        if repository is None:
+            raise ValueError("pass items, or give the ports an item_repository")
+        report = ItemImportReport(store=self.settings.description or store_name(self.settings))
+        self.run(
+            lambda ctx: ItemImporter(ctx, repository, mapping=mapping).run(),
+            preview=preview,
+            report=report,
+        )
+        return report
+
     def retry_quarantine(self) -> RunReport:
         """Fetch and import every quarantined customer, then every quarantined order, again."""
 
@@ -99,13 +125,19 @@ class StoreImporter:
             OrderImporter(self.context()), secret=secret, secret_header=secret_header
         )
 
-    def run(self, job: Callable[[SyncContext], object], *, preview: bool = False) -> RunReport:
+    def run(
+        self,
+        job: Callable[[SyncContext], object],
+        *,
+        preview: bool = False,
+        report: RunReport | None = None,
+    ) -> RunReport:
         """Run ``job`` under the store lock with a fresh context; return its report.
 
         A store failure (after the client's retries) ends the job, is reported and notified,
         and leaves every cursor where it was.
         """
-        ctx = self.context(preview=preview)
+        ctx = self.context(preview=preview, report=report)
         calls_before = self.client.api_calls
         started = time.monotonic()
         try:

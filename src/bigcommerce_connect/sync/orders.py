@@ -308,6 +308,8 @@ class OrderImporter:
                     local_id=local_id,
                     external_modified=order.date_modified,
                     synced_at=ctx.now(),
+                    # What the changes stream last told the host about it stays with it.
+                    data=binding.data if binding is not None else {},
                 )
             )
         # Counted once the unit of work committed: a run that lost the race for this order

@@ -44,6 +44,10 @@ class RunReport:
     #: Orders the reconcile sweep found unbound in the "get" status (the window missed them).
     orders_reconciled: int = 0
     inventory_pushed: int = 0
+    #: Store-side changes of imported orders delivered to the host, per kind ("cancelled"...).
+    order_changes: dict[str, int] = attrs.field(factory=dict)
+    #: Changes of imported orders that could not be read or applied (delivered on a later run).
+    order_changes_failed: int = 0
     api_calls: int = 0
     duration_seconds: float = 0.0
     cursor: datetime | None = None
@@ -89,6 +93,8 @@ class RunReport:
             "orders_changed_elsewhere": self.orders_changed_elsewhere,
             "orders_reconciled": self.orders_reconciled,
             "inventory_pushed": self.inventory_pushed,
+            "order_changes": dict(sorted(self.order_changes.items())),
+            "order_changes_failed": self.order_changes_failed,
             "api_calls": self.api_calls,
             "duration_seconds": round(self.duration_seconds, 3),
             "cursor": self.cursor.isoformat() if self.cursor else None,

@@ -17,6 +17,7 @@ from bigcommerce_connect.export.report import Action
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.ports import BindingEntity, StockSource
 from bigcommerce_connect.settings import StoreSettings
+from bigcommerce_connect.sync.changes import OrderChangeStream
 from bigcommerce_connect.sync.context import ErpPorts, SyncContext
 from bigcommerce_connect.sync.customers import CustomerImporter
 from bigcommerce_connect.sync.importer import LockedError, StoreImporter
@@ -81,10 +82,14 @@ class SyncRunner:
         *,
         inventory: InventoryStep | None = None,
         progress: Callable[[str, RunReport], None] | None = None,
+        changes: bool = False,
     ) -> None:
         self.settings = settings
         self.importer = StoreImporter(client, settings, ports, options, progress=progress)
         self.inventory = inventory
+        #: Whether cycles run the changes stream (store-side changes of imported orders,
+        #: see :mod:`.changes`) right after the orders: for hosts without webhooks.
+        self.changes = changes
 
     def run_cycle(self, *, preview: bool = False) -> RunReport:
         """The scheduled cycle: skipped (and reported so) while auto import is off."""
@@ -95,13 +100,15 @@ class SyncRunner:
         return self.run_now(preview=preview)
 
     def run_now(self, *, preview: bool = False) -> RunReport:
-        """One full cycle now: customers, orders (with status moves), then inventory."""
+        """One full cycle now: customers, orders (with status moves), changes, inventory."""
         return self.importer.run(self._cycle, preview=preview)
 
     def _cycle(self, ctx: SyncContext) -> None:
         customers = CustomerImporter(ctx)
         _stage(ctx, "customers", customers.run)
         _stage(ctx, "orders", OrderImporter(ctx, customers).run)
+        if self.changes:
+            _stage(ctx, "changes", OrderChangeStream(ctx).run)
         inventory = self.inventory
         if inventory is not None:
 

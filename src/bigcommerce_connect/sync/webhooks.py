@@ -16,7 +16,11 @@ in a background job. The handler
   a digest of ``data`` alone, the same for every ``store/customer/updated`` of one customer,
   so a later update of the same record is processed while a redelivery is not;
 * re-fetches the order or customer by id and imports it (an order's status move is guarded
-  like in a run).
+  like in a run);
+* for an order already imported (bound), hands the re-read order to the changes tracker
+  (:mod:`.changes`) on ``store/order/statusUpdated``, ``store/order/updated`` and
+  ``store/order/refund/created``: a cancellation, refund, dispute or edit reaches the host's
+  ``OrderChanges`` port exactly once, whether this delivery or a polling run sees it first.
 
 A periodic import run is the reconciliation that catches anything a deactivated hook missed:
 the "get" status is its work queue.
@@ -38,6 +42,7 @@ import attrs
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import ConnectError, NotFoundError
 from bigcommerce_connect.models import ModelError, WebhookEvent
+from bigcommerce_connect.sync.changes import ChangeTracker
 from bigcommerce_connect.sync.customers import CustomerImporter
 from bigcommerce_connect.sync.orders import OrderImporter
 
@@ -59,6 +64,7 @@ DEFAULT_SCOPES: Final = (
     "store/order/created",
     "store/order/updated",
     "store/order/statusUpdated",
+    "store/order/refund/created",
     "store/customer/created",
     "store/customer/updated",
 )
@@ -75,6 +81,13 @@ _HASH: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # A JSON string (an unterminated one runs to the end: never backtracks) or a bracket.
 _TOKENS: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 _CUSTOMER_SCOPES: Final = ("store/customer/created", "store/customer/updated")
+#: Order scopes that may carry a change of an imported order (see :mod:`.changes`).
+_CHANGE_SCOPES: Final = (
+    "store/order/statusUpdated",
+    "store/order/updated",
+    "store/order/refund/created",
+)
+_REFUND_SCOPE: Final = "store/order/refund/created"
 
 
 class WebhookOutcome(enum.Enum):
@@ -122,6 +135,7 @@ class WebhookHandler:
             raise ValueError("the webhook secret is not encodable as UTF-8") from None
         self.orders = orders
         self.customers: CustomerImporter = orders.customers
+        self.changes = ChangeTracker(orders.ctx)
         self._header = secret_header.lower()
         self._store_hash = orders.ctx.settings.endpoint.store_hash
 
@@ -153,7 +167,10 @@ class WebhookHandler:
             log.info("webhook delivery %s already processed", key)
             return WebhookResult(WebhookOutcome.DUPLICATE, 200, key)
         self.orders.ctx.quarantine.refresh()  # this handler's context outlives a run
-        result = self._order(resource_id) if kind == "order" else self._customer(resource_id)
+        if kind == "order":
+            result = self._order(resource_id, event.scope)
+        else:
+            result = self._customer(resource_id)
         if receipts is not None and result.outcome is WebhookOutcome.PROCESSED:
             receipts.record(key)
         return result
@@ -175,7 +192,7 @@ class WebhookHandler:
         if theirs is None or theirs.lower() != ours.lower():
             _reject(400, "the delivery is for another store (producer)")
 
-    def _order(self, order_id: int) -> WebhookResult:
+    def _order(self, order_id: int, scope: str) -> WebhookResult:
         importer = self.orders
         try:
             order = importer.fetch_order(order_id)
@@ -188,7 +205,14 @@ class WebhookHandler:
             return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
         if order is None:  # lost a too-deep value on the wire: quarantined
             return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id} quarantined")
+        changed = 0
+        if scope in _CHANGE_SCOPES:  # the order as read now, never the payload's word
+            changed = self.changes.observe(order, refund_hint=scope == _REFUND_SCOPE)
         if order.status_id != importer.statuses.get:
+            if changed:
+                return WebhookResult(
+                    WebhookOutcome.PROCESSED, 200, f"order {order_id}: {changed} change(s)"
+                )
             return WebhookResult(WebhookOutcome.IGNORED, 200, "not in the import status")
         importer.process_page([order])
         return WebhookResult(WebhookOutcome.PROCESSED, 200, f"order {order_id}")

@@ -11,7 +11,8 @@ A host proves its storage adapters by subclassing :class:`AdapterContract` in it
 The object ``make_erp`` returns is an :class:`~bigcommerce_connect.ports.ErpAdapters`: the
 ports as attributes under the names :class:`~bigcommerce_connect.adapters.memory.MemoryErp`
 uses, the same object ``ErpPorts.from_erp`` takes. The tests of an optional port it does not
-have (webhook receipts, the export sources) are skipped. Requires pytest.
+have (webhook receipts, the export sources, the item import's ``item_repository``, the
+store-id hooks) are skipped. Requires pytest.
 """
 
 from __future__ import annotations
@@ -28,14 +29,18 @@ import pytest
 from bigcommerce_connect.ports import (
     Binding,
     BindingConflictError,
+    ContactIdSink,
     CustomerLookup,
     ErpAdapters,
+    ItemIdSink,
     ItemRef,
     LevelPrice,
     QuarantineEntry,
+    ShipmentIdSink,
     StockLevel,
 )
 from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
+from bigcommerce_connect.shipments import ErpShipment, ErpShipmentLine
 
 __all__ = ["AdapterContract"]
 
@@ -265,6 +270,37 @@ class AdapterContract:
         receipts.record(digest)
         assert receipts.has_seen(digest)
 
+    # -- order changes -----------------------------------------------------------------------
+    # A store-side change of an imported order is delivered exactly once because the state
+    # kept in the order's binding and the change's receipt commit with the host's apply.
+
+    def test_change_state_and_receipt_commit_or_roll_back_together(self, erp: ErpAdapters) -> None:
+        receipts = self._port(erp, "webhook_receipts")
+        erp.bindings.bind(Binding(entity="order", external_id="9", local_id="SO9"))
+        key = "order-change 9 refund 3"
+        state = {"changes": {"status": 14, "refunds": [3], "refunded": "12.5"}}
+
+        def deliver(fail: bool) -> None:
+            with erp.unit_of_work.transaction():
+                binding = erp.bindings.get("order", "9")
+                assert binding is not None
+                receipts.record(key)
+                erp.bindings.bind(attrs.evolve(binding, data={**binding.data, **state}))
+                if fail:
+                    raise RuntimeError("crash before commit")
+
+        with pytest.raises(RuntimeError):
+            deliver(fail=True)
+        rolled_back = erp.bindings.get("order", "9")
+        assert rolled_back is not None
+        assert "changes" not in rolled_back.data
+        assert not receipts.has_seen(key)
+        deliver(fail=False)
+        committed = erp.bindings.get("order", "9")
+        assert committed is not None
+        assert dict(committed.data) == state
+        assert receipts.has_seen(key)
+
     # -- export sources ----------------------------------------------------------------------
     # The export reads items, stock, contacts and price levels the host fills its own way.
     # Override these seeding hooks in a subclass (the defaults fit the memory adapters); an
@@ -347,3 +383,125 @@ class AdapterContract:
         assert list(levels.price_levels()) == ["Gold"]
         assert list(levels.prices("Gold")) == prices
         assert list(levels.prices("Silver")) == []
+
+    # -- the item import's repository and the store-id hooks (optional) ----------------------
+
+    def test_item_repository_create_find_update(self, erp: ErpAdapters) -> None:
+        # Optional (ports.ItemRepository, the ``item_repository`` attribute): the item import
+        # finds items by the SKU the mappings build, creates them and updates named fields.
+        items = self._port(erp, "item_repository")
+        first = items.create(ErpItem(item_code="W-1", variant_code="BL", description_1="Widget"))
+        other = items.create(ErpItem(item_code="W-1"))
+        assert isinstance(first, str)
+        assert first
+        assert first != other
+        assert [e.local_id for e in items.find_by_sku("W-1-BL")] == [first]
+        assert [e.local_id for e in items.find_by_sku("W-1")] == [other]
+        assert list(items.find_by_sku("w-1-bl")) == []  # a SKU is exact
+        assert list(items.find_by_sku("")) == []
+        items.update(first, ErpItem(description_1="Gadget"), fields=frozenset({"description_1"}))
+        (found,) = items.get([first])
+        # Fields the update did not name keep their value.
+        assert (found.item.item_code, found.item.variant_code) == ("W-1", "BL")
+        assert found.item.description_1 == "Gadget"
+        items.update(first, ErpItem(variant_code=""), fields=frozenset({"variant_code"}))
+        assert {e.local_id for e in items.find_by_sku("W-1")} == {first, other}
+        with pytest.raises(KeyError):
+            items.update("no-such-item", ErpItem(), fields=frozenset({"description_1"}))
+
+    def test_item_repository_rolls_back_with_the_transaction(self, erp: ErpAdapters) -> None:
+        items = self._port(erp, "item_repository")
+
+        def create_then_fail() -> None:
+            with erp.unit_of_work.transaction():
+                items.create(ErpItem(item_code="GONE-1"))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            create_then_fail()
+        assert list(items.find_by_sku("GONE-1")) == []
+
+    def test_item_linked_fills_in_the_store_ids(self, erp: ErpAdapters) -> None:
+        # Optional (ports.ItemIdSink on the item source): the export's "fills in the ID".
+        source = self._port(erp, "item_source")
+        hook: object = source
+        if not isinstance(hook, ItemIdSink):
+            pytest.skip("the item source has no item_linked hook")
+        self.put_export_item(erp, "A", ErpItem(item_code="A-1"), T0)
+        hook.item_linked("A", 101, 202)
+        (found,) = source.get(["A"])
+        assert found.item.external_id == 101
+        # The store's own id is not a change to export again.
+        assert source.changed_since(T0) == []
+        hook.item_linked("missing", 1, None)  # an item the host handed over directly
+
+    def test_contact_linked_fills_in_the_customer_id(self, erp: ErpAdapters) -> None:
+        # Optional (ports.ContactIdSink on the contact source): the B2B button's "ID".
+        contacts = self._port(erp, "contacts")
+        hook: object = contacts
+        if not isinstance(hook, ContactIdSink):
+            pytest.skip("the contact source has no contact_linked hook")
+        self.put_contact(erp, "K1", ErpContact(email="a@example.com", price_level="Gold"))
+        hook.contact_linked("K1", 77)
+        (found,) = contacts.contacts(["K1"])
+        assert (found.contact.external_id, found.contact.price_level) == (77, "Gold")
+        hook.contact_linked("missing", 1)
+
+    # -- shipments (the shipment export) -------------------------------------------------------
+
+    def put_shipment(self, erp: ErpAdapters, shipment: ErpShipment) -> None:
+        """Add or replace an ERP shipment (override for an ERP filled its own way)."""
+        self._port(erp, "shipment_source").put(shipment)
+
+    def test_shipment_source_keeps_records_and_their_order(self, erp: ErpAdapters) -> None:
+        source = self._port(erp, "shipment_source")
+        first = ErpShipment(
+            local_id="SH2",
+            store_order_id=7,
+            lines=[ErpShipmentLine(order_product_id=3, quantity=2)],
+            tracking_number="1Z999",
+            shipping_provider="ups",
+            shipped_at=T0,
+            order_address_id=4,
+        )
+        second = ErpShipment(
+            local_id="SH1",
+            order_local_id="SO-9",
+            lines=[ErpShipmentLine(sku="Crème-1", quantity=1)],
+            comments="Fragile ✓",
+        )
+        self.put_shipment(erp, first)
+        self.put_shipment(erp, second)
+        assert list(source.shipments()) == [first, second]  # the order first put, not by id
+        changed = attrs.evolve(first, tracking_number="1Z998")
+        self.put_shipment(erp, changed)
+        assert [s.local_id for s in source.shipments()] == ["SH2", "SH1"]
+        assert list(source.shipments(["SH1", "missing", "SH2"])) == [second, changed]
+        assert list(source.shipments([])) == []
+
+    def test_shipment_binding_and_store_ids_commit_together(self, erp: ErpAdapters) -> None:
+        source = self._port(erp, "shipment_source")
+        if not isinstance(self._port(erp, "shipment_source"), ShipmentIdSink):
+            pytest.skip("the shipment source has no shipment_linked hook")
+        shipment = ErpShipment(
+            local_id="SH1", store_order_id=7, lines=[ErpShipmentLine(sku="A", quantity=1)]
+        )
+        self.put_shipment(erp, shipment)
+        binding = Binding(entity="shipment", external_id="41", local_id="SH1", data={"order_id": 7})
+
+        def crash_before_commit() -> None:
+            with erp.unit_of_work.transaction():
+                erp.bindings.bind(binding)
+                source.shipment_linked("SH1", 7, 41)
+                raise RuntimeError("crash")
+
+        with pytest.raises(RuntimeError, match="crash"):
+            crash_before_commit()
+        assert erp.bindings.get_by_local("shipment", "SH1") is None
+        with erp.unit_of_work.transaction():
+            erp.bindings.bind(binding)
+            source.shipment_linked("SH1", 7, 41)
+        found = erp.bindings.get_by_local("shipment", "SH1")
+        assert found is not None
+        assert (found.external_id, dict(found.data)) == ("41", {"order_id": 7})
+        assert list(source.shipments(["SH1"])) == [shipment]

@@ -2,7 +2,8 @@
 
 :class:`SqliteErp` keeps bindings, customers, sales orders, items, cursors, the quarantine,
 locks, webhook receipts and notifications - and, for the exporters, export items, stock
-markers, contacts and price levels - in one SQLite file (standard library ``sqlite3``)::
+markers, contacts, price levels and shipments - in one SQLite file (standard library
+``sqlite3``)::
 
     with SqliteErp("erp.db", items=catalogue) as erp:
         ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
@@ -41,6 +42,7 @@ from bigcommerce_connect.adapters.sqlite.repositories import (
     SqliteWebhookReceipts,
 )
 from bigcommerce_connect.adapters.sqlite.schema import SCHEMA_VERSION, SchemaVersionError
+from bigcommerce_connect.adapters.sqlite.shipments import SqliteShipmentSource
 from bigcommerce_connect.adapters.sqlite.sources import (
     SqliteContacts,
     SqliteItemSource,
@@ -65,6 +67,7 @@ __all__ = [
     "SqlitePriceLevels",
     "SqliteQuarantine",
     "SqliteSalesOrders",
+    "SqliteShipmentSource",
     "SqliteStockSource",
     "SqliteSyncState",
     "SqliteUnitOfWork",
@@ -110,9 +113,11 @@ class SqliteErp:
         self.webhook_receipts = SqliteWebhookReceipts(db, now)
         self.notifier = SqliteNotifier(db, now)
         self.item_source = SqliteItemSource(db, now)
+        self.item_repository = self.item_source  # the item import writes the same items
         self.stock = SqliteStockSource(db, self.item_source)
         self.contacts = SqliteContacts(db)
         self.price_levels = SqlitePriceLevels(db)
+        self.shipment_source = SqliteShipmentSource(db)
         if items:
             self.items.add_all(items)
 

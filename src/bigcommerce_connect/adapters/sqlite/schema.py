@@ -144,7 +144,45 @@ _V3 = (
     "CREATE INDEX customers_code ON customers (code_key)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_ITEM_SKU_FUNCTION = "bcc_item_sku"
+
+
+def _item_sku(record: object) -> str:
+    """The SKU of a stored export item (JSON text): item code, ``-variant code`` when set."""
+    try:
+        data = json.loads(record) if isinstance(record, str) else {}
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    code, variant = data.get("item_code") or "", data.get("variant_code") or ""
+    if not isinstance(code, str) or not isinstance(variant, str):
+        return ""
+    return f"{code}-{variant}" if variant else code
+
+
+_V4 = (
+    # The item import finds ERP items by SKU (an indexed column beside the JSON record) and
+    # writes the store's variant id back beside the product id the record holds.
+    "ALTER TABLE export_items ADD COLUMN sku TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE export_items ADD COLUMN variant_id INTEGER",
+    f"UPDATE export_items SET sku = {_ITEM_SKU_FUNCTION}(record)",  # noqa: S608 (our name)
+    "CREATE INDEX export_items_sku ON export_items (sku)",
+)
+
+_V5 = (
+    # The ERP's shipments for the shipment export, as JSON documents in the order first put
+    # (``seq``); the store order and shipment ids are written beside them when exported.
+    """CREATE TABLE shipments (
+        seq INTEGER PRIMARY KEY,
+        local_id TEXT NOT NULL UNIQUE,
+        record TEXT NOT NULL,
+        order_id INTEGER,
+        shipment_id INTEGER
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """Every migration in order; ``MIGRATIONS[n]`` takes version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -174,6 +212,7 @@ def migrate(connection: sqlite3.Connection, path: str = "the database") -> int:
     found = schema_version(connection)
     _refuse_newer(found, path)
     connection.create_function(_CODE_KEY_FUNCTION, 1, _customer_code_key, deterministic=True)
+    connection.create_function(_ITEM_SKU_FUNCTION, 1, _item_sku, deterministic=True)
     while (current := schema_version(connection)) < SCHEMA_VERSION:
         _apply(connection, current, path)
     return found

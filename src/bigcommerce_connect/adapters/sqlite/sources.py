@@ -28,7 +28,7 @@ from bigcommerce_connect.adapters.sqlite.connection import Database, Row
 from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.mapping import CompiledMapping
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
-from bigcommerce_connect.records import ErpContact, ErpItem
+from bigcommerce_connect.records import ErpContact, ErpItem, item_sku
 from bigcommerce_connect.values import parse_money
 
 __all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
@@ -65,10 +65,10 @@ class SqliteItemSource:
         """Add or replace an item (``modified``, timezone-aware, defaults to now)."""
         when = modified if modified is not None else self._now()
         self._db.execute(
-            "INSERT INTO export_items (local_id, record, modified) VALUES (?, ?, ?) "
+            "INSERT INTO export_items (local_id, record, modified, sku) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (local_id) DO UPDATE SET record = excluded.record, "
-            "modified = excluded.modified",
-            (local_id, dump_record(item), utc_text(when)),
+            "modified = excluded.modified, sku = excluded.sku",
+            (local_id, dump_record(item), utc_text(when), item_sku(item)),
         )
 
     def changed_since(self, marker: datetime | None) -> Sequence[LocalItem]:
@@ -111,6 +111,64 @@ class SqliteItemSource:
                 "UPDATE export_items SET record = ? WHERE local_id = ?",
                 (dump_record(item), local_id),
             )
+
+    # -- ItemRepository (the item import) and ItemIdSink -------------------------------------
+
+    def find_by_sku(self, sku: str) -> Sequence[LocalItem]:
+        """Items whose SKU (item code, ``-variant code`` when set) is ``sku``, oldest first."""
+        if not sku.strip():
+            return []
+        rows = self._db.all(
+            "SELECT local_id, record FROM export_items WHERE sku = ? ORDER BY rowid", (sku,)
+        )
+        return [
+            LocalItem(local_id=local_id, item=load_record(text, ErpItem)) for local_id, text in rows
+        ]
+
+    def create(self, item: ErpItem) -> str:
+        """Store a new item (changed now); return its local id ``I<n>``."""
+        with self._db.transaction():
+            row = self._db.one("SELECT COALESCE(MAX(rowid), 0) FROM export_items")
+            number = int(row[0]) + 1 if row is not None else 1
+            # A host's own ids may look like ours: step past any taken one.
+            while self._db.one("SELECT 1 FROM export_items WHERE local_id = ?", (f"I{number}",)):
+                number += 1
+            self.put(f"I{number}", item)
+        return f"I{number}"
+
+    def update(self, local_id: str, item: ErpItem, *, fields: frozenset[str]) -> None:
+        """Change ``fields`` of a stored item, keeping the others (the item changed now)."""
+        with self._db.transaction():
+            row = self._db.one("SELECT record FROM export_items WHERE local_id = ?", (local_id,))
+            if row is None:
+                raise KeyError(f"no item {local_id}")
+            stored = load_record(row[0], ErpItem)
+            merged = attrs.evolve(stored, **{name: getattr(item, name) for name in fields})
+            self.put(local_id, merged)
+
+    def item_linked(self, local_id: str, product_id: int, variant_id: int | None) -> None:
+        """Fill in the store ids: the product id on the record, the variant id beside it.
+
+        The item's modified time stays: its own id is not a change to export.
+        """
+        with self._db.transaction():
+            row = self._db.one("SELECT record FROM export_items WHERE local_id = ?", (local_id,))
+            if row is None:
+                return  # an item the host handed the exporter directly
+            linked = attrs.evolve(load_record(row[0], ErpItem), external_id=product_id)
+            self._db.execute(
+                "UPDATE export_items SET record = ?, variant_id = ? WHERE local_id = ?",
+                (dump_record(linked), variant_id, local_id),
+            )
+
+    def store_ids(self, local_id: str) -> tuple[int | None, int | None]:
+        """The product and variant id written back on an item (for hosts and tests)."""
+        row = self._db.one(
+            "SELECT record, variant_id FROM export_items WHERE local_id = ?", (local_id,)
+        )
+        if row is None:
+            return None, None
+        return load_record(row[0], ErpItem).external_id, row[1]
 
 
 class SqliteStockSource:
@@ -184,6 +242,17 @@ class SqliteContacts:
             self._db, "SELECT local_id, record FROM contacts WHERE local_id IN ({})", local_ids
         )
         return list(self._contacts(found[i] for i in local_ids if i in found))
+
+    def contact_linked(self, local_id: str, customer_id: int) -> None:
+        """Fill in the store customer id on the contact (the B2B button's "ID")."""
+        with self._db.transaction():
+            row = self._db.one("SELECT record FROM contacts WHERE local_id = ?", (local_id,))
+            if row is not None:
+                linked = attrs.evolve(load_record(row[0], ErpContact), external_id=customer_id)
+                self._db.execute(
+                    "UPDATE contacts SET record = ? WHERE local_id = ?",
+                    (dump_record(linked), local_id),
+                )
 
     @staticmethod
     def _contacts(rows: Iterable[Row]) -> Iterator[LocalContact]:

@@ -19,6 +19,8 @@ from bigcommerce_connect.sandbox.routes import (
     price_list_records,
     price_lists,
     products,
+    refunds,
+    shipments,
     variants,
     webhooks,
 )
@@ -27,6 +29,7 @@ from bigcommerce_connect.sandbox.routing import Router
 #: Every route module, v2 first, in registration order.
 ROUTE_MODULES = (
     orders,
+    shipments,
     order_statuses,
     customer_groups,
     customers_v2,
@@ -40,6 +43,7 @@ ROUTE_MODULES = (
     price_lists,
     price_list_records,
     price_list_assignments,
+    refunds,
     webhooks,
 )
 
