@@ -1,8 +1,9 @@
-"""Every benchmark of the issue in one run; results to JSON and a table in docs/performance.md.
+"""Every benchmark of the issue in one run; results to JSON, the table printed.
 
-    .venv/bin/python benchmarks/run_all.py            # full sizes (the published numbers)
-    .venv/bin/python benchmarks/run_all.py --quick    # smaller sizes, one repeat
+    .venv/bin/python benchmarks/run_all.py                 # full sizes, nothing tracked written
+    .venv/bin/python benchmarks/run_all.py --quick         # smaller sizes, one repeat
     .venv/bin/python benchmarks/run_all.py --only cpu,import_time   # re-measure some steps
+    .venv/bin/python benchmarks/run_all.py --write-docs    # publish: latest.json + the docs table
 
 1. ``official``: order import against the official ``bigcommerce`` client
    (``bench_official.py``): 2,000 orders (quick: 500) at 20 ms latency over TLS, concurrency
@@ -21,12 +22,14 @@
    of it, each import in a freshly spawned process (``bench_import.py``); and of a fifth of
    that imported and moved (the pipelined run) against a fiftieth.
 
-A full run writes ``benchmarks/results/latest.json`` and the table between the markers in
-``docs/performance.md``; ``--quick`` writes ``benchmarks/results/quick.json`` only (not
-tracked) and prints the table. ``--only`` re-runs the named steps and keeps the others from
-the same file. ``--orders``, ``--products`` and ``--memory-orders`` override the sizes (for
-smoke tests). A step that fails is recorded with its error; the run goes on and exits 1.
-Not pass/fail otherwise: the numbers are for people to read.
+Every run prints the table and writes ``benchmarks/results/run.json`` (not tracked). Only
+``--write-docs`` writes the tracked files: ``benchmarks/results/latest.json`` and the table
+between the markers in ``docs/performance.md`` (the published numbers: full sizes, so not
+with ``--quick``). ``--only`` re-runs the named steps and keeps the others from the file it
+writes (``run.json``, else ``latest.json``). ``--orders``, ``--products`` and
+``--memory-orders`` override the sizes (for smoke tests). A step that fails is recorded with
+its error; the run goes on and exits 1. Not pass/fail otherwise: the numbers are for people
+to read.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 LATEST = HERE / "results" / "latest.json"
-QUICK = HERE / "results" / "quick.json"
+#: Where a run that publishes nothing keeps its numbers (ignored by git).
+RUN = HERE / "results" / "run.json"
 DOC = HERE.parent / "docs" / "performance.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 LATENCY_MS = 20.0
@@ -386,6 +390,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
     parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="publish: write benchmarks/results/latest.json and the table in "
+        "docs/performance.md (tracked files; otherwise only results/run.json)",
+    )
+    parser.add_argument(
         "--only",
         metavar="NAMES",
         help=f"comma-separated steps to run again ({','.join(STEPS)}); the others keep their "
@@ -414,7 +424,9 @@ def command_line(argv: list[str]) -> str:
 def main() -> None:
     """Run every benchmark, print and save the results."""
     args = parse_args()
-    target = QUICK if args.quick else LATEST
+    if args.write_docs and args.quick:
+        sys.exit("--write-docs publishes full-size numbers: leave out --quick")
+    target = LATEST if args.write_docs else RUN
     command = command_line(sys.argv[1:])
     results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -428,7 +440,8 @@ def main() -> None:
         unknown = chosen - set(STEPS)
         if unknown:
             sys.exit(f"unknown steps: {', '.join(sorted(unknown))} (known: {', '.join(STEPS)})")
-        previous = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+        source = target if target.exists() or args.write_docs else LATEST
+        previous = json.loads(source.read_text(encoding="utf-8")) if source.exists() else {}
         results.update({name: previous[name] for name in STEPS if name in previous})
         rerun = {"steps": sorted(chosen), "date": results["date"], "command": command}
         results.update(
@@ -448,7 +461,7 @@ def main() -> None:
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(ordered, indent=2) + "\n", encoding="utf-8")
     summary = table(ordered, command)
-    if not args.quick:
+    if args.write_docs:
         write_doc(summary)
     print(json.dumps(headline(ordered), indent=2))
     print(summary)

@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["ports", "notifications"], 5),
     **dict.fromkeys(["sync", "export"], 6),
     **dict.fromkeys(["adapters", "cli", "testing"], 7),
+    "__main__": 8,  # ``python -m bigcommerce_connect``: runs the CLI
 }
 
 

@@ -3,6 +3,10 @@
 ``https://api.bigcommerce.com/stores/abc123/v3/`` gives the store hash and both the v2 and v3
 bases (nobody edits "v3" to "v2" by hand). ``https://store-abc123.mybigcommerce.com/api/v2/`` is
 a legacy account: HTTP Basic auth, v2 only.
+
+An IPv6 literal (``http://[::1]:8080/stores/abc/v3/``, a loopback sandbox) keeps its brackets in
+the URLs only: :attr:`ApiPath.host` is the bare address (``::1``), as
+:attr:`urllib.parse.SplitResult.hostname` gives it, and :attr:`ApiPath.origin` brackets it again.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ class ApiPath:
 
     auth_mode: AuthMode
     scheme: str
-    host: str
+    host: str  # the bare name or address: an IPv6 literal without its brackets
     port: int | None
     store_hash: str | None
     v2_base: str
@@ -53,8 +57,7 @@ class ApiPath:
     @property
     def origin(self) -> str:
         """``scheme://host[:port]``: the only origin credentials are sent to."""
-        port = f":{self.port}" if self.port is not None else ""
-        return f"{self.scheme}://{self.host}{port}"
+        return _origin(self.scheme, self.host, self.port)
 
     @property
     def supports_v3(self) -> bool:
@@ -62,11 +65,24 @@ class ApiPath:
         return self.v3_base is not None
 
 
+def _origin(scheme: str, host: str, port: int | None) -> str:
+    # A URL needs an IPv6 literal in brackets, or its colons would read as a port.
+    netloc = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+
+
+def _bare_host(host: str) -> str:
+    """``host`` without the brackets of an IPv6 literal (urllib3 keeps them)."""
+    if host.startswith("[") and host.endswith("]"):
+        return host[1:-1]
+    return host
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -100,7 +116,7 @@ def parse_api_path(text: str, *, allow_insecure_host: bool = False) -> ApiPath:
     except urllib3.exceptions.LocationParseError:
         raise ApiPathError("the API path is not a URL") from None
     scheme = (url.scheme or "").lower()
-    host = (url.host or "").lower()
+    host = _bare_host((url.host or "").lower())
     if not host:
         raise ApiPathError(
             "the API path has no host, e.g. https://api.bigcommerce.com/stores/abc123/v3/"
@@ -123,13 +139,12 @@ def parse_api_path(text: str, *, allow_insecure_host: bool = False) -> ApiPath:
 def _oauth_path(scheme: str, host: str, port: int | None, store_hash: str) -> ApiPath:
     if not _STORE_HASH.match(store_hash):
         raise ApiPathError("the store hash in the API path has characters a store hash never has")
-    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
-    root = f"{origin}/stores/{store_hash}"
+    root = f"{_origin(scheme, host, port)}/stores/{store_hash}"
     return ApiPath(AuthMode.OAUTH, scheme, host, port, store_hash, f"{root}/v2/", f"{root}/v3/")
 
 
 def _legacy_path(scheme: str, host: str, port: int | None) -> ApiPath:
-    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+    origin = _origin(scheme, host, port)
     match = _LEGACY_HOST.match(host)
     store_hash = match.group("hash") if match else None
     return ApiPath(AuthMode.LEGACY_BASIC, scheme, host, port, store_hash, f"{origin}/api/v2/", None)

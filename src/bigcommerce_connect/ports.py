@@ -327,10 +327,10 @@ class ErpAdapters(Protocol):
     adapter contract suite (:mod:`bigcommerce_connect.testing.contract`) take, e.g.
     :class:`~bigcommerce_connect.adapters.memory.MemoryErp` or
     :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`. Optional ports are read only when
-    the object has them: ``webhook_receipts``, ``credit_limits`` and ``order_changes``
-    (imports), ``item_source``,
-    ``stock``, ``contacts``, ``price_levels`` and ``shipment_source`` (exports; the contract
-    suite skips the tests of a port that is missing).
+    the object has them: ``webhook_receipts``, ``credit_limits``, ``order_changes`` and
+    ``item_repository`` (imports), ``item_source``, ``stock``, ``contacts``, ``price_levels``
+    and ``shipment_source`` (exports). The contract suite fails on a missing one unless the
+    test declares it absent (``AdapterContract.absent_ports``).
     """
 
     @property

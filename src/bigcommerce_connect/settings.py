@@ -6,7 +6,11 @@ string, a log line or an exception, and :meth:`StoreSettings.to_dict` leaves it 
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import json
+import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, Final
 
@@ -16,11 +20,18 @@ from cattrs.errors import ClassValidationError
 
 from bigcommerce_connect.api_path import ApiPath, ApiPathError, AuthMode, parse_api_path
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.errors import ConnectError
+from bigcommerce_connect.errors import ConnectError, safe_text
 from bigcommerce_connect.secret import CredentialError, Secret, header_secret
 from bigcommerce_connect.values import register_value_hooks
 
-__all__ = ["SettingsError", "StoreSettings"]
+__all__ = [
+    "SettingsError",
+    "StoreSettings",
+    "parse_settings_text",
+    "setting_names",
+    "toml_reader",
+    "unknown_settings",
+]
 
 
 class SettingsError(ConnectError, ValueError):
@@ -128,10 +139,9 @@ class StoreSettings:
         """Load settings from plain data; raise :class:`SettingsError` naming each bad field."""
         if not isinstance(data, dict):
             raise SettingsError([f"settings must be an object, not {type(data).__name__}"])
-        known = {field.name for field in attrs.fields(cls) if field.init}
-        unknown = sorted(set(data) - known)
+        unknown = unknown_settings(data)
         if unknown:
-            raise SettingsError([f"{key}: unknown field" for key in unknown])
+            raise SettingsError([f"{_key_text(key)}: {problem}" for key, problem in unknown])
         missing = [name for name in ("api_path", "api_token") if name not in data]
         if missing:
             raise SettingsError([f"{name}: required" for name in missing])
@@ -145,11 +155,12 @@ class StoreSettings:
     @classmethod
     def from_json(cls, text: str) -> StoreSettings:
         """Load settings from a JSON document."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SettingsError([f"not valid JSON (line {error.lineno})"]) from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_settings_text(text))
+
+    @classmethod
+    def from_toml(cls, text: str) -> StoreSettings:
+        """Load settings from a TOML document (Python 3.11+, or the ``toml`` extra on 3.10)."""
+        return cls.from_dict(parse_settings_text(text, toml=True))
 
     def to_dict(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         """Dump to plain JSON-compatible data; credentials are left out unless ``reveal_secrets``.
@@ -186,6 +197,86 @@ class StoreSettings:
             username=self.username,
             **kwargs,
         )
+
+
+def parse_settings_text(text: str, *, toml: bool = False) -> Any:
+    """The plain data of a JSON (or, with ``toml``, TOML) settings document, unchecked.
+
+    Raises :class:`SettingsError` when the text does not parse, saying where but never
+    quoting it (a settings file may hold the token). A JSON document that is not an object
+    is returned as it is (a TOML document always is one): :meth:`StoreSettings.from_dict`
+    refuses it.
+    """
+    if not toml:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SettingsError([f"not valid JSON (line {error.lineno})"]) from None
+    tomllib = toml_reader()
+    if tomllib is None:
+        raise SettingsError(
+            [
+                "reading TOML on Python 3.10 needs the 'toml' extra "
+                "(pip install 'bigcommerce-connect[toml]'), or use JSON"
+            ]
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError([f"not valid TOML ({_toml_position(error)})"]) from None
+
+
+def setting_names() -> tuple[str, ...]:
+    """The keys a settings file or dict may hold: every field of :class:`StoreSettings`.
+
+    ``endpoint`` is derived from ``api_path`` and is not one of them.
+    """
+    return tuple(field.name for field in attrs.fields(StoreSettings) if field.init)
+
+
+def unknown_settings(keys: Iterable[object]) -> list[tuple[str, str]]:
+    """Each key of ``keys`` that is no setting, with the problem to report for it.
+
+    The problem names the key and suggests the nearest valid one (``difflib``), e.g.
+    ``unknown setting 'api_pth' (did you mean 'api_path'?)``: a typo is refused where it
+    is, instead of surfacing later as a missing setting. Keys come back as text, sorted.
+    """
+    names = setting_names()
+    unknown = sorted({str(key) for key in keys} - set(names))
+    return [(key, _unknown_problem(key, names)) for key in unknown]
+
+
+def _unknown_problem(key: str, names: tuple[str, ...]) -> str:
+    nearest = difflib.get_close_matches(key, names, n=1)
+    hint = f"did you mean {nearest[0]!r}?" if nearest else "docs/settings.md lists every setting"
+    return f"unknown setting '{_key_text(key)}' ({hint})"
+
+
+def _key_text(key: str) -> str:
+    # A key comes from a file: shown short, with control characters escaped.
+    return safe_text(key, _KEY_LIMIT)
+
+
+_KEY_LIMIT: Final = 40
+
+
+def _toml_position(error: Exception) -> str:
+    # Only where: the parser's wording may quote a character of the text (of a token, say).
+    found = _TOML_POSITION.search(str(error))
+    return found.group(1) if found else "position unknown"
+
+
+_TOML_POSITION: Final = re.compile(r"\((at (?:line \d+, column \d+|end of document))\)")
+
+
+def toml_reader() -> Any:
+    """The TOML parser module: ``tomllib`` (Python 3.11+), else ``tomli``, else ``None``."""
+    for name in ("tomllib", "tomli"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    return None
 
 
 def _pool_size(concurrency: int) -> int:

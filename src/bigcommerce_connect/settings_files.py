@@ -8,6 +8,10 @@ edit it could send the token in clear text to a listener of their own.
 
 The permission bits are read from the open file the text came from (no window between the
 check and the read). Platforms without POSIX modes (Windows) are not checked.
+
+A key that is no setting is refused too, naming the file and the nearest valid key
+(``store.toml: unknown setting 'api_pth' (did you mean 'api_path'?)``), so a typo is
+reported as itself and never later as a missing setting.
 """
 
 from __future__ import annotations
@@ -19,9 +23,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from bigcommerce_connect.api_path import ApiPathError, _is_bigcommerce_host, parse_api_path
-from bigcommerce_connect.settings import SettingsError
+from bigcommerce_connect.settings import (
+    SettingsError,
+    StoreSettings,
+    parse_settings_text,
+    unknown_settings,
+)
 
-__all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "check_settings_file", "read_settings_text"]
+__all__ = [
+    "PRIVATE_DIR_MODE",
+    "PRIVATE_FILE_MODE",
+    "check_settings_file",
+    "load_settings_file",
+    "read_settings_text",
+]
 
 PRIVATE_FILE_MODE = 0o600
 """The mode of files the SDK creates (SQLite ERP, mapping files): owner read/write only."""
@@ -48,15 +63,40 @@ def read_settings_text(path: str | os.PathLike[str]) -> tuple[str, int | None]:
 def check_settings_file(
     path: str | os.PathLike[str], data: Mapping[str, Any], mode: int | None
 ) -> None:
-    """Refuse settings ``data`` read from ``path`` whose permission bits ``mode`` are unsafe.
+    """Refuse settings ``data`` read from ``path`` with unknown keys or unsafe permissions.
 
-    Raises :class:`~bigcommerce_connect.settings.SettingsError` naming the file and the
-    ``chmod`` that fixes it, never a value from the file. ``mode=None`` (no POSIX modes)
-    checks nothing.
+    Raises :class:`~bigcommerce_connect.settings.SettingsError` naming the file and each
+    unknown key (with the nearest valid one), or the ``chmod`` that fixes the permission
+    bits ``mode``; never a value from the file. ``mode=None`` (no POSIX modes) checks the
+    keys only.
     """
-    if mode is None:
-        return
     name = os.fspath(path)
+    problems = [f"{name}: {problem}" for _, problem in unknown_settings(data)]
+    if mode is not None:
+        problems += _mode_problems(name, data, mode)
+    if problems:
+        raise SettingsError(problems)
+
+
+def load_settings_file(
+    path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None
+) -> StoreSettings:
+    """Load :class:`StoreSettings` from a TOML (``.toml``) or JSON (any other name) file.
+
+    The file is checked as :func:`check_settings_file` says; ``overrides`` are applied on
+    top, e.g. ``{"api_token": os.environ["BIGCOMMERCE_API_TOKEN"]}``. Raises
+    :class:`~bigcommerce_connect.settings.SettingsError` for unusable contents, ``OSError``
+    when the file cannot be read and ``UnicodeDecodeError`` when it is not UTF-8.
+    """
+    text, mode = read_settings_text(path)
+    data = parse_settings_text(text, toml=os.fspath(path).lower().endswith(".toml"))
+    if not isinstance(data, dict):
+        raise SettingsError([f"{os.fspath(path)} must hold an object of settings"])
+    check_settings_file(path, data, mode)
+    return StoreSettings.from_dict({**data, **(overrides or {})})
+
+
+def _mode_problems(name: str, data: Mapping[str, Any], mode: int) -> list[str]:
     quoted = shlex.quote(name)
     problems = []
     if data.get("api_token") and mode & _READABLE_BY_OTHERS:
@@ -75,8 +115,7 @@ def check_settings_file(
                 f"{name} names an API host that is not BigCommerce's and other users can "
                 f"change it (mode {mode:04o}); run: chmod go-w {quoted}"
             )
-    if problems:
-        raise SettingsError(problems)
+    return problems
 
 
 def _foreign_host(api_path: object) -> bool:

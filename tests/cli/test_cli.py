@@ -110,8 +110,12 @@ def test_concurrency_out_of_range_is_a_clear_error(
     sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
     db = str(tmp_path / "e.db")
-    assert main(["sync", *store_flags(sb), "--db", db, "--concurrency", value]) == 1
-    assert f"concurrency: must be 1 to 32, got {value}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:  # a usage error, found by argparse
+        main(["sync", *store_flags(sb), "--db", db, "--concurrency", value])
+    assert caught.value.code == 2
+    assert f"--concurrency: must be a whole number from 1 to 32, got {value}" in (
+        capsys.readouterr().err
+    )
     assert sb.requests.count() == 0
 
 

@@ -52,7 +52,7 @@ def test_an_unknown_label_is_one_line_naming_the_valid_ones(
     sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = settings_file(tmp_path, sb, "Awaiting Fulfillment", "Teleported")
-    assert main(["sync", "--settings", settings, "--db", str(tmp_path / "e.db")]) == 1
+    assert main(["sync", "--settings", settings, "--db", str(tmp_path / "e.db")]) == 2
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
     assert len(lines) == 1

@@ -18,7 +18,8 @@ from datetime import timedelta
 import pytest
 
 from bigcommerce_connect import BigCommerceClient, OrderStatus, StoreSettings
-from bigcommerce_connect.adapters.memory import MemoryErp, SystemClock
+from bigcommerce_connect.adapters.memory import MemoryErp
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox

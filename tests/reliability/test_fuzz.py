@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bigcommerce_connect import StoreSettings
@@ -77,6 +78,8 @@ SEGMENTS = st.lists(
 
 @FUZZ
 @given(SCHEMES, HOSTS, SEGMENTS, st.booleans(), st.booleans())
+@example("http://", "[::1]", ["api"], False, True)  # once flaky: the host kept its brackets
+@example("https://", "[::1]", ["stores", "abc123", "v3"], True, True)
 def test_url_shaped_api_paths_parse_or_raise_api_path_error(
     scheme: str, host: str, segments: list[str], trailing: bool, insecure: bool
 ) -> None:
@@ -85,10 +88,28 @@ def test_url_shaped_api_paths_parse_or_raise_api_path_error(
     if error is not None:
         assert str(error)  # a plain reason, never an empty message
         return
-    # Whatever parses is usable: bases under its origin, plain http only on loopback.
-    assert path.v2_base.startswith(path.origin)
-    loopback = ("127.0.0.1", "localhost", "::1", "[::1]")
-    assert path.origin.startswith("https://") or path.host in loopback
+    # Whatever parses is usable: bases under its origin, plain http only on loopback, and
+    # the host is the bare name or address (an IPv6 literal's brackets belong to the URL).
+    assert path.v2_base.startswith(path.origin + "/")
+    assert "[" not in path.host
+    assert path.origin.startswith("https://") or path.host in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.mark.parametrize(
+    ("pasted", "host", "origin"),
+    [
+        ("http://[::1]/api", "::1", "http://[::1]"),
+        ("http://[::1]:8080/stores/abc/v3/", "::1", "http://[::1]:8080"),
+        ("https://[2001:DB8::1]:443/stores/abc/", "2001:db8::1", "https://[2001:db8::1]:443"),
+        ("http://127.0.0.1:8080/api/v2/", "127.0.0.1", "http://127.0.0.1:8080"),
+    ],
+)
+def test_ip_literal_hosts_are_bare_and_origins_bracket_ipv6(
+    pasted: str, host: str, origin: str
+) -> None:
+    path = parse_api_path(pasted, allow_insecure_host=True)
+    assert (path.host, path.origin) == (host, origin)
+    assert path.v2_base.startswith(origin + "/")
 
 
 FIELDS = [field.name for field in attrs.fields(StoreSettings) if field.init]
@@ -150,3 +171,9 @@ def test_the_order_mapping_with_any_field_replaced_loads_and_compiles_or_raises_
         data[top_key] = value
     compiled, error = attempt(lambda: compile_mapping(load_definition(data)), MappingError)
     assert compiled is not None or str(error)
+
+
+def test_hypothesis_keeps_no_example_database() -> None:
+    # tests/conftest.py's profile: a failing example must not be saved and replayed forever.
+    assert settings().database is None
+    assert settings.get_profile("sdk").database is None

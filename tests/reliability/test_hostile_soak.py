@@ -220,6 +220,8 @@ def test_hostile_soak_sqlite_erp(hostile_store: Sandbox, tmp_path: Path) -> None
 
 
 @pytest.mark.slow
+# Every move re-reads its status first here (a call per order more): longer than 120 s.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("hostile_store", [5000], indirect=True)
 def test_hostile_soak_5000_orders_memory_erp(hostile_store: Sandbox) -> None:
     erp = MemoryErp(items=catalogue(hostile_store))
@@ -227,6 +229,8 @@ def test_hostile_soak_5000_orders_memory_erp(hostile_store: Sandbox) -> None:
 
 
 @pytest.mark.slow
+# Every move re-reads its status first here (a call per order more): longer than 120 s.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("hostile_store", [5000], indirect=True)
 def test_hostile_soak_5000_orders_sqlite_erp(hostile_store: Sandbox, tmp_path: Path) -> None:
     with SqliteErp(tmp_path / "erp.db", items=catalogue(hostile_store)) as erp:

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from bigcommerce_connect import BigCommerceClient, StoreSettings
-from bigcommerce_connect.adapters.memory import SystemClock
 from bigcommerce_connect.adapters.sqlite import SqliteErp
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.sync import ErpPorts, ImportOptions, StoreImporter, SyncRunner
@@ -126,7 +126,13 @@ def main(api_path: str, token: str, db: str) -> int:
             erp.lock = GrantingLock()  # type: ignore[assignment]
         ports = ErpPorts.from_erp(erp, mappings=InMemoryMappingStore(), clock=SystemClock())
         # One status move at a time, so "the nth move" is one well-defined order.
-        options = ImportOptions(settle=timedelta(0), status_move_concurrency=1, page_size=20)
+        # Every move re-reads first: another app's ships always meet the guard here.
+        options = ImportOptions(
+            settle=timedelta(0),
+            status_move_concurrency=1,
+            page_size=20,
+            move_guard_age=timedelta(0),
+        )
         if os.environ.get("START_BARRIER"):
             barrier(os.environ["START_BARRIER"], int(os.environ.get("START_PARTIES", "2")))
         if os.environ.get("RUNNER") == "sync":

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import attrs
 
 from bigcommerce_connect import BigCommerceClient, OrderStatus, StoreSettings
-from bigcommerce_connect.adapters.memory import SystemClock
+from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.mapping import InMemoryMappingStore
 from bigcommerce_connect.ports import ItemRef
 from bigcommerce_connect.retry import RetryPolicy

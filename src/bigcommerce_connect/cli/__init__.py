@@ -1,13 +1,14 @@
 """The ``bigcommerce-connect`` command line: a thin layer over the library.
 
-Exit codes: 0 ok, 1 the job failed, 2 usage error (argparse's own).
+Exit codes: 0 ok, 1 the job failed, 2 usage error (argparse's own, or settings that name a
+status or mapping the store or the ERP does not have), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bigcommerce_connect._version import __version__
 from bigcommerce_connect.cli import (
@@ -16,11 +17,19 @@ from bigcommerce_connect.cli import (
     export_cmd,
     import_cmd,
     info_cmd,
+    init_cmd,
     sandbox_cmd,
     sync_cmd,
     upload_cmd,
 )
+from bigcommerce_connect.cli.common import (
+    add_global_flags,
+    apply_common_defaults,
+    logging_to_stderr,
+    share_common_flags,
+)
 from bigcommerce_connect.cli.display import terminal_text
+from bigcommerce_connect.cli.subcommand import UsageError
 from bigcommerce_connect.errors import ConnectError
 
 __all__ = ["build_parser", "main"]
@@ -33,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Connect an ERP to a BigCommerce store.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_global_flags(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo_cmd.add_parser(subparsers)
     sandbox_cmd.add_parser(subparsers)
@@ -42,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_parser(subparsers)
     import_cmd.add_parser(subparsers)
     info_cmd.add_parsers(subparsers)
+    init_cmd.add_parser(subparsers)
+    share_common_flags(parser)  # last: every command is registered by now
     return parser
 
 
@@ -53,13 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    apply_common_defaults(parser, args)
+    with logging_to_stderr(args):
+        return _run(handler, args)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         result: int = handler(args)
     except ConnectError as error:  # every SDK error: one line, never a traceback
         sys.stderr.write(f"bigcommerce-connect {args.command}: {terminal_text(error)}\n")
-        return 1
+        return 2 if isinstance(error, UsageError) else 1
     except KeyboardInterrupt:
-        return 1
+        # A command with more to say (sync: how far it got) handles Ctrl-C itself.
+        sys.stderr.write(f"bigcommerce-connect {args.command}: interrupted\n")
+        return 130
     return result
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.cli.display import terminal_text
+from bigcommerce_connect.cli.preflight import mapping_problems, status_problem
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.cli.sync_cmd import mappings_dir
@@ -35,13 +36,7 @@ from bigcommerce_connect.errors import (
     UnsupportedOperationError,
     ValidationError,
 )
-from bigcommerce_connect.export import item_export_mapping
-from bigcommerce_connect.mapping import (
-    InMemoryMappingStore,
-    MappingError,
-    MappingNotFound,
-    MappingStore,
-)
+from bigcommerce_connect.mapping import InMemoryMappingStore, MappingStore
 from bigcommerce_connect.retry import RetryPolicy
 from bigcommerce_connect.settings import StoreSettings
 
@@ -174,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = _Outcome()
     _check_mappings(settings, _mapping_store(args), outcome)
     with client_for(args, settings, retry=RetryPolicy(max_attempts=2)) as client:
+        _check_statuses(client, settings, outcome)
         for probe in scope_probes(settings):
             if not _run_probe(client, probe, outcome):
                 break  # every other probe would fail the same way
@@ -209,10 +205,6 @@ def _run_probe(client: BigCommerceClient, probe: ScopeProbe, outcome: _Outcome) 
     return True
 
 
-# The settings fields that name a mapping, and the kind of mapping each must name.
-_NAMED_MAPPINGS: Final = (("customer_import", "customer_import"), ("order_import", "order_import"))
-
-
 def _mapping_store(args: argparse.Namespace) -> MappingStore:
     """The mappings beside ``--db`` (only the built-ins when there is no such folder)."""
     folder = mappings_dir(args.db)
@@ -221,24 +213,19 @@ def _mapping_store(args: argparse.Namespace) -> MappingStore:
 
 def _check_mappings(settings: StoreSettings, store: MappingStore, outcome: _Outcome) -> None:
     """Every mapping the settings name exists and is of the right kind (no store call)."""
-    for field, kind in _NAMED_MAPPINGS:
-        name = getattr(settings, field)
-        if not name:
-            continue
-        try:
-            found = store.load(name).kind
-        except MappingNotFound:
-            _mapping_failed(outcome, field, f"no mapping named {name!r}")
-            continue
-        except MappingError as error:
-            _mapping_failed(outcome, field, str(error))
-            continue
-        if found != kind:
-            _mapping_failed(outcome, field, f"{name!r} is a {found} mapping, not {kind}")
+    for problem in mapping_problems(settings, store):
+        field, _, why = problem.partition(": ")
+        _mapping_failed(outcome, field, why)
+
+
+def _check_statuses(client: BigCommerceClient, settings: StoreSettings, outcome: _Outcome) -> None:
+    """The settings' "get" and "set" statuses are the store's (one call; its labels count)."""
     try:
-        item_export_mapping(settings, store)
-    except MappingError as error:
-        _mapping_failed(outcome, "item_export", str(error))
+        problem = status_problem(client, settings)
+    except BigCommerceError:
+        return  # the store cannot be read: the probes below say why, one line each
+    if problem is not None:
+        _mapping_failed(outcome, "statuses", problem)
 
 
 def _mapping_failed(outcome: _Outcome, field: str, why: str) -> None:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli.display import print_summary, progress_printer
+from bigcommerce_connect.cli import ranges
+from bigcommerce_connect.cli.display import print_summary, progress_printer, terminal_text
+from bigcommerce_connect.cli.preflight import check_start
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.cli.sync_cmd import exit_code, mappings_dir
 from bigcommerce_connect.clock import SystemClock
@@ -38,7 +40,14 @@ def add_parser(subparsers: Subparsers) -> None:
         description=__doc__,
     )
     parser.add_argument("--db", help="SQLite ERP file to keep (default: a temporary folder)")
-    parser.add_argument("--orders", type=int, default=300, help="orders in the sandbox store")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the --db file first, so a kept ERP imports the sandbox's orders again",
+    )
+    parser.add_argument(
+        "--orders", type=ranges.count, default=300, help="orders in the sandbox store"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the sandbox data")
     parser.set_defaults(handler=run)
 
@@ -74,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     config = SandboxConfig(seed=args.seed, orders=args.orders, customers=60, products=40)
     out.write("Starting the sandbox store and a fresh SQLite ERP ...\n")
+    if args.fresh and args.db:
+        _delete_database(args.db)
     with (
         run_sandbox(config) as sb,
         _database(args.db) as db,
@@ -91,19 +102,40 @@ def run(args: argparse.Namespace) -> int:
         )
         out.write(f"  store  {sb.api_path}\n  ERP    {db}\n")
         with settings.connect() as client:
-            ports = ErpPorts.from_erp(
-                erp, mappings=JsonFileMappingStore(mappings_dir(db)), clock=SystemClock()
-            )
+            mappings = JsonFileMappingStore(mappings_dir(db))
+            ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+            waiting = check_start(client, settings, mappings).waiting
+            progress = progress_printer(total=waiting)
             runner = SyncRunner(
                 client,
                 settings,
                 ports,
                 inventory=push_inventory(erp.stock),
-                progress=progress_printer(),
+                progress=progress,
             )
             before = dashboard(client, settings)
             out.write("Running one cycle: customers, orders (then status moves), inventory\n")
             report = runner.run_now()
+            progress.end()
             after = dashboard(client, settings)
         print_summary(report, before=before, after=after)
+        if args.db and report.orders_skipped and not report.orders_imported:
+            out.write(nothing_imported(waiting, args.db) + "\n")
     return exit_code(report) if report.failed else 0
+
+
+def nothing_imported(waiting: int | None, db: str) -> str:
+    """Why a demo on a kept ``--db`` imported no order: an earlier run did (all skipped)."""
+    # Every demo starts the same seeded sandbox; the kept ERP already binds its orders, so
+    # they are skipped (and only moved on) rather than imported twice.
+    orders = f"the {waiting} orders" if waiting else "the orders"
+    return (
+        f"nothing new to import: {orders} of this sandbox were imported by an earlier run "
+        f"into {terminal_text(db)}; use a new --db or --fresh"
+    )
+
+
+def _delete_database(db: str) -> None:
+    """Remove the ERP file and SQLite's side files (``--fresh``)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(db + suffix).unlink(missing_ok=True)

@@ -24,7 +24,7 @@ import attrs
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli import shipments_cmd
+from bigcommerce_connect.cli import ranges, shipments_cmd
 from bigcommerce_connect.cli.display import json_text, terminal_text
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
 from bigcommerce_connect.cli.subcommand import CliError, Subparsers
@@ -65,7 +65,7 @@ def add_export_flags(parser: argparse.ArgumentParser, *, employee: bool = False)
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=ranges.int_between(1, 32),
         metavar="N",
         help="requests in flight at once, 1 to 32 (default: the settings' concurrency, 4)",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bigcommerce_connect.cli import ranges
 from bigcommerce_connect.cli.subcommand import Subparsers
 from bigcommerce_connect.sandbox.knobs import FAULT_KINDS, parse_fault_kinds
 from bigcommerce_connect.sandbox.scopes import ALL_SCOPES, parse_scopes
@@ -21,20 +22,26 @@ def add_parser(subparsers: Subparsers) -> None:
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
+    parser.add_argument(
+        "--port", type=ranges.port, default=0, help="port to bind; 0 picks a free one"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed for the generated store data")
-    parser.add_argument("--orders", type=int, default=200, help="number of orders to generate")
-    parser.add_argument("--customers", type=int, default=50, help="number of customers")
-    parser.add_argument("--products", type=int, default=40, help="number of products")
+    parser.add_argument(
+        "--orders", type=ranges.count, default=200, help="number of orders to generate"
+    )
+    parser.add_argument("--customers", type=ranges.count, default=50, help="number of customers")
+    parser.add_argument("--products", type=ranges.count, default=40, help="number of products")
     parser.add_argument(
         "--quota",
         default=None,
         metavar="REQUESTS/SECONDS",
         help="rate-limit quota, e.g. 150/30 (default: unlimited)",
     )
-    parser.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
     parser.add_argument(
-        "--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)"
+        "--latency-ms", type=ranges.non_negative, default=0.0, help="added latency per request"
+    )
+    parser.add_argument(
+        "--fault-rate", type=ranges.fraction, default=0.0, help="share of requests that fail (0..1)"
     )
     parser.add_argument(
         "--fault-kinds",

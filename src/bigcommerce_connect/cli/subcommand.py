@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from bigcommerce_connect.errors import ConnectError
 
-__all__ = ["CliError", "Subparsers"]
+__all__ = ["CliError", "Subparsers", "UsageError"]
 
 if TYPE_CHECKING:
     # argparse has no public name for what add_subparsers returns.
@@ -18,3 +18,10 @@ else:
 
 class CliError(ConnectError):
     """A problem the user can fix; printed without a traceback, exit code 1."""
+
+
+class UsageError(CliError):
+    """Settings or flags that cannot work (an unknown status or mapping name): exit code 2.
+
+    Found at the start of a command, before any store record is touched.
+    """

@@ -9,16 +9,22 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Final
 
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.cli.display import print_summary, progress_printer
+from bigcommerce_connect.cli import ranges
+from bigcommerce_connect.cli.display import ProgressDisplay, print_summary, progress_printer
+from bigcommerce_connect.cli.preflight import check_start
 from bigcommerce_connect.cli.store_options import add_store_flags, client_for, load_settings
-from bigcommerce_connect.cli.subcommand import CliError, Subparsers
+from bigcommerce_connect.cli.subcommand import Subparsers, UsageError
 from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.sync import ErpPorts, RunReport, SyncRunner, push_inventory
 
-__all__ = ["add_parser", "exit_code", "mappings_dir"]
+__all__ = ["INTERRUPTED", "add_parser", "exit_code", "interrupted_message", "mappings_dir"]
+
+#: The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED: Final = 130
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -34,12 +40,15 @@ def add_parser(subparsers: Subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print the run report as JSON")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=ranges.int_between(1, 32),
         metavar="N",
         help="requests in flight at once, 1 to 32 (default: the settings' concurrency, 4)",
     )
     parser.add_argument(
-        "--watch", type=float, metavar="SECONDS", help="run a cycle every SECONDS until stopped"
+        "--watch",
+        type=ranges.positive_seconds,
+        metavar="SECONDS",
+        help="run a scheduled cycle every SECONDS until stopped (needs auto_import = true)",
     )
     parser.add_argument(
         "--changes",
@@ -69,13 +78,15 @@ def exit_code(report: RunReport) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run one cycle, or cycles every ``--watch`` seconds until SIGINT/SIGTERM."""
     settings = load_settings(args)
-    if args.watch is not None and args.watch <= 0:
-        raise CliError("--watch needs a positive number of seconds")
+    if args.watch is not None and not settings.auto_import:
+        # Every --watch cycle would be skipped: say so at once instead of idling forever.
+        raise UsageError(_watch_needs_auto_import(args.settings))
     with SqliteErp(args.db) as erp, client_for(args, settings) as client:
-        ports = ErpPorts.from_erp(
-            erp, mappings=JsonFileMappingStore(mappings_dir(args.db)), clock=SystemClock()
-        )
-        progress = None if args.json else progress_printer()
+        mappings = JsonFileMappingStore(mappings_dir(args.db))
+        ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+        # Statuses and mapping names are checked before any order is touched (exit 2).
+        start = check_start(client, settings, mappings)
+        progress = progress_printer(total=start.waiting, machine=args.json)
         runner = SyncRunner(
             client,
             settings,
@@ -85,8 +96,41 @@ def run(args: argparse.Namespace) -> int:
             changes=args.changes,
         )
         if args.watch is None:
-            return _report(runner.run_now(preview=args.dry_run), args)
+            return _run_once(runner, progress, args)
         return _watch(runner, args)
+
+
+def _run_once(runner: SyncRunner, progress: ProgressDisplay, args: argparse.Namespace) -> int:
+    """One cycle; Ctrl-C ends it at once, reporting how far it got (exit 130)."""
+    try:
+        report = runner.run_now(preview=args.dry_run)
+    except KeyboardInterrupt:
+        progress.end()
+        report = runner.importer.last_report or RunReport()
+        report.interrupted = True
+        _report(report, args)
+        sys.stderr.write(interrupted_message(report) + "\n")
+        return INTERRUPTED
+    progress.end()
+    return _report(report, args)
+
+
+def _watch_needs_auto_import(settings_file: str | None) -> str:
+    """Why ``--watch`` does not start while ``auto_import`` is off, and the ways on."""
+    json_file = settings_file is not None and not settings_file.lower().endswith(".toml")
+    setting = '"auto_import": true' if json_file else "auto_import = true"
+    where = settings_file or "the settings file (--settings FILE)"
+    return (
+        f"--watch runs the scheduled import and auto_import is off: set {setting} in {where}, "
+        "or run sync without --watch for a one-off cycle"
+    )
+
+
+def interrupted_message(report: RunReport) -> str:
+    """What Ctrl-C leaves behind, in one line."""
+    # Bindings make a re-run skip what this run imported, and a stream's cursor moves only
+    # when the stream finishes, so a re-run also finds what this one did not reach.
+    return f"interrupted after {report.orders_imported} orders; running again is safe"
 
 
 def _watch(runner: SyncRunner, args: argparse.Namespace) -> int:

@@ -57,6 +57,9 @@ class StoreImporter:
         # No options given: the settings' concurrency, which also sized the client's pool.
         self.options = options or ImportOptions(status_move_concurrency=settings.concurrency)
         self.progress = progress
+        #: The report of the run in progress (or the last one): what a host that stops a run
+        #: (Ctrl-C) can still show.
+        self.last_report: RunReport | None = None
         self._owner = uuid.uuid4().hex
 
     def context(self, *, preview: bool = False, report: RunReport | None = None) -> SyncContext:
@@ -65,6 +68,7 @@ class StoreImporter:
         ctx.report.preview = preview
         ctx.report.started_at = ctx.now()
         ctx.progress = self.progress
+        self.last_report = ctx.report
         return ctx
 
     def import_customers(self, *, preview: bool = False) -> RunReport:

@@ -52,6 +52,12 @@ class RunReport:
     duration_seconds: float = 0.0
     cursor: datetime | None = None
     failed: bool = False
+    #: The run was stopped by the user (Ctrl-C) part way; every cursor stayed where it was
+    #: (or at the last finished page), so running again is safe.
+    interrupted: bool = False
+    #: Why the cycle did nothing at all (``SyncRunner.run_cycle`` while ``auto_import`` is
+    #: off: "auto_import is off"); ``None`` when it ran. Tells a skip from an empty run.
+    skipped: str | None = None
     errors: list[str] = attrs.field(factory=list)
     notifications: list[Notification] = attrs.field(factory=list)
     #: Notifications delivered to the host but not kept here (past the first thousand).
@@ -99,6 +105,8 @@ class RunReport:
             "duration_seconds": round(self.duration_seconds, 3),
             "cursor": self.cursor.isoformat() if self.cursor else None,
             "failed": self.failed,
+            "interrupted": self.interrupted,
+            "skipped": self.skipped,
             "errors": list(self.errors),
             "notifications": [_note(n) for n in self.notifications],
             "notifications_dropped": self.notifications_dropped,

@@ -9,6 +9,7 @@ each store record to one ERP record even if a host's lock were to fail.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from bigcommerce_connect.client import BigCommerceClient
 from bigcommerce_connect.errors import BigCommerceError
@@ -25,7 +26,10 @@ from bigcommerce_connect.sync.options import ImportOptions
 from bigcommerce_connect.sync.orders import OrderImporter
 from bigcommerce_connect.sync.report import RunReport
 
-__all__ = ["InventoryStep", "SyncRunner", "push_inventory"]
+__all__ = ["AUTO_IMPORT_OFF", "InventoryStep", "SyncRunner", "push_inventory"]
+
+#: ``RunReport.skipped`` of a scheduled cycle while the settings' ``auto_import`` is off.
+AUTO_IMPORT_OFF: Final = "auto_import is off"
 
 #: Pushes ERP stock to the store inside a cycle; returns how many items it pushed.
 InventoryStep = Callable[[SyncContext], int]
@@ -68,7 +72,8 @@ class SyncRunner:
     """Runs cycles for one store as its settings say.
 
     ``run_cycle`` is the scheduled "auto import": it does nothing while the settings'
-    ``auto_import`` is off. ``run_now`` is the batch on demand and always runs. Each stream's
+    ``auto_import`` is off, and its report says so (``skipped == AUTO_IMPORT_OFF``).
+    ``run_now`` is the batch on demand and always runs. Each stream's
     cursor lives in the ports' sync state only: the settings' ``last_update`` is where a
     stream with no cursor yet starts, and a cycle never writes it back.
     """
@@ -94,8 +99,13 @@ class SyncRunner:
     def run_cycle(self, *, preview: bool = False) -> RunReport:
         """The scheduled cycle: skipped (and reported so) while auto import is off."""
         if not self.settings.auto_import:
+            # Nothing was read or written: ``skipped`` tells this apart from an empty run.
             report = self.importer.context(preview=preview).report
-            report.errors.append("auto import is off in the store settings; nothing was done")
+            report.skipped = AUTO_IMPORT_OFF
+            report.errors.append(
+                "auto import is off in the store settings; nothing was done "
+                "(set auto_import = true to schedule imports)"
+            )
             return report
         return self.run_now(preview=preview)
 

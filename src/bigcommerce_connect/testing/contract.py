@@ -5,14 +5,19 @@ A host proves its storage adapters by subclassing :class:`AdapterContract` in it
     from bigcommerce_connect.testing.contract import AdapterContract
 
     class TestMyErpAdapters(AdapterContract):
+        absent_ports = frozenset({"credit_limits", "shipment_source"})  # what MyErp lacks
+
         def make_erp(self, items):
             return MyErp(items=items)   # has .bindings, .customers, .sales_orders, ...
 
 The object ``make_erp`` returns is an :class:`~bigcommerce_connect.ports.ErpAdapters`: the
-ports as attributes under the names :class:`~bigcommerce_connect.adapters.memory.MemoryErp`
-uses, the same object ``ErpPorts.from_erp`` takes. The tests of an optional port it does not
-have (webhook receipts, the export sources, the item import's ``item_repository``, the
-store-id hooks) are skipped. Requires pytest.
+ports as attributes under the names :data:`REQUIRED_PORTS` and :data:`OPTIONAL_PORTS` list (the
+names :class:`~bigcommerce_connect.adapters.memory.MemoryErp` uses), the same object
+``ErpPorts.from_erp`` takes. A required port that is missing fails, named. An optional port
+that is missing fails too, named, unless the subclass lists it in
+:attr:`AdapterContract.absent_ports`; the tests of a declared-absent port are skipped, so a
+port forgotten under a misspelt attribute cannot pass unnoticed. Requires only pytest (the
+``contract`` extra).
 """
 
 from __future__ import annotations
@@ -42,7 +47,32 @@ from bigcommerce_connect.ports import (
 from bigcommerce_connect.records import ErpContact, ErpCustomer, ErpItem, ErpSalesOrder
 from bigcommerce_connect.shipments import ErpShipment, ErpShipmentLine
 
-__all__ = ["AdapterContract"]
+__all__ = ["OPTIONAL_PORTS", "REQUIRED_PORTS", "AdapterContract"]
+
+#: The attributes every ERP object has: the import's ports (``ErpPorts.from_erp`` reads them).
+REQUIRED_PORTS: tuple[str, ...] = (
+    "bindings",
+    "customers",
+    "sales_orders",
+    "items",
+    "sync_state",
+    "quarantine",
+    "unit_of_work",
+    "lock",
+    "notifier",
+)
+#: The attributes an ERP object has unless :attr:`AdapterContract.absent_ports` names them.
+OPTIONAL_PORTS: tuple[str, ...] = (
+    "webhook_receipts",
+    "credit_limits",
+    "order_changes",
+    "item_repository",
+    "item_source",
+    "stock",
+    "contacts",
+    "price_levels",
+    "shipment_source",
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 ITEMS = (
@@ -59,6 +89,10 @@ def _order(ref: str) -> ErpSalesOrder:
 class AdapterContract:
     """Behaviour the SDK relies on from every adapter. Subclass it and define ``make_erp``."""
 
+    #: Optional ports (names from :data:`OPTIONAL_PORTS`) the ERP deliberately does not have:
+    #: their tests are skipped instead of failing.
+    absent_ports: frozenset[str] = frozenset()
+
     def make_erp(self, items: Sequence[ItemRef]) -> ErpAdapters:
         """Return a fresh, empty ERP exposing the ports (override in a subclass)."""
         raise NotImplementedError
@@ -67,6 +101,40 @@ class AdapterContract:
     def erp(self) -> ErpAdapters:
         """A fresh ERP per test."""
         return self.make_erp(ITEMS)
+
+    # -- the ERP object's shape --------------------------------------------------------------
+
+    def test_erp_has_every_required_port(self, erp: ErpAdapters) -> None:
+        missing = [name for name in REQUIRED_PORTS if getattr(erp, name, None) is None]
+        assert not missing, (
+            f"{type(erp).__name__} lacks the required port attribute(s) {', '.join(missing)} "
+            f"(an ERP object needs all of: {', '.join(REQUIRED_PORTS)})"
+        )
+
+    def test_optional_ports_are_present_or_declared_absent(self, erp: ErpAdapters) -> None:
+        unknown = sorted(self.absent_ports - set(OPTIONAL_PORTS))
+        assert not unknown, (
+            f"absent_ports names {', '.join(unknown)}, not optional ports "
+            f"(optional: {', '.join(OPTIONAL_PORTS)})"
+        )
+        missing = [
+            name
+            for name in OPTIONAL_PORTS
+            if getattr(erp, name, None) is None and name not in self.absent_ports
+        ]
+        assert not missing, self._missing_message(erp, missing)
+        present = sorted(name for name in self.absent_ports if getattr(erp, name, None) is not None)
+        assert not present, (
+            f"absent_ports declares {', '.join(present)} absent, but {type(erp).__name__} "
+            "has it: drop it from absent_ports so its tests run"
+        )
+
+    def _missing_message(self, erp: ErpAdapters, missing: Sequence[str]) -> str:
+        names = ", ".join(missing)
+        return (
+            f"{type(erp).__name__} has no optional port attribute(s) {names}: add them, or "
+            f"declare them absent in the contract subclass: absent_ports = frozenset({{...}})"
+        )
 
     # -- bindings ----------------------------------------------------------------------------
 
@@ -228,6 +296,20 @@ class AdapterContract:
         erp.lock.release("store:import", "b")
         erp.lock.release("store:other", "b")
 
+    def test_lock_is_renewed_by_its_owner(self, erp: ErpAdapters) -> None:
+        # The importer renews its store lock with try_acquire(name, same owner) after every
+        # page: a lock that refuses its own holder stops every real run after the first page.
+        assert erp.lock.try_acquire("store:import", "a")
+        assert erp.lock.try_acquire("store:import", "a"), (
+            "try_acquire(name, owner) must return True again for the owner holding the lock "
+            "(the importer renews the lock this way after every page)"
+        )
+        assert not erp.lock.try_acquire("store:import", "b"), "a renewal let another owner in"
+        erp.lock.release("store:import", "a")  # one release frees it, however often renewed
+        assert erp.lock.try_acquire("store:import", "b")
+        assert not erp.lock.try_acquire("store:import", "a")
+        erp.lock.release("store:import", "b")
+
     def test_lock_has_one_winner_among_threads(self, erp: ErpAdapters) -> None:
         winners: list[str] = []
         start = threading.Barrier(8)
@@ -305,7 +387,7 @@ class AdapterContract:
     # The export reads items, stock, contacts and price levels the host fills its own way.
     # Override these seeding hooks in a subclass (the defaults fit the memory adapters); an
     # ERP without a port (no ``item_source``, ``stock``, ``contacts`` or ``price_levels``
-    # attribute) skips that port's tests.
+    # attribute) lists it in ``absent_ports`` and that port's tests are skipped.
 
     def put_export_item(
         self, erp: ErpAdapters, local_id: str, item: ErpItem, modified: datetime
@@ -321,12 +403,13 @@ class AdapterContract:
         """Replace the prices of a price level."""
         self._port(erp, "price_levels").set_prices(level, prices)
 
-    @staticmethod
-    def _port(erp: ErpAdapters, name: str) -> Any:
-        """An optional port of the ERP; the test is skipped when the ERP has none."""
+    def _port(self, erp: ErpAdapters, name: str) -> Any:
+        """An optional port of the ERP: skipped when declared absent, a failure when missing."""
         port = getattr(erp, name, None)
         if port is None:
-            pytest.skip(f"this ERP has no {name} port")
+            if name in self.absent_ports:
+                pytest.skip(f"this ERP has no {name} port (declared in absent_ports)")
+            pytest.fail(self._missing_message(erp, [name]))
         return port
 
     def test_binding_data_round_trips(self, erp: ErpAdapters) -> None:

@@ -1,8 +1,9 @@
 """One SQLite connection shared by every repository of a :class:`SqliteErp`.
 
-Threads: the importer calls ports from several threads (status moves run in a pool, two
-runners may share one ERP). All of them use this one connection, serialised by a re-entrant
-lock. A transaction holds that lock from ``BEGIN IMMEDIATE`` to ``COMMIT``, so another
+Threads: the SDK calls every port on the thread that called it (its status movers and product
+creators only talk to the store), but a host may share one ERP among threads (two runners,
+a web server's webhook handler). All of them use this one connection, serialised by a
+re-entrant lock. A transaction holds that lock from ``BEGIN IMMEDIATE`` to ``COMMIT``, so another
 thread's read or write waits for it instead of slipping into it - the same guarantee
 ``MemoryErp`` gives, and it cannot deadlock on SQLite's own write lock the way two
 connections of one process could. Processes are kept apart by SQLite's file locking: WAL

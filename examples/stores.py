@@ -1,0 +1,151 @@
+"""The store registry every scheduling recipe shares: one settings file per store, in a folder.
+
+A host that serves several stores keeps each store's settings somewhere of its own (a table,
+a folder). These recipes use a folder, named by ``BIGCOMMERCE_CONNECT_STORES``::
+
+    stores/
+        shop-eu.toml      one settings file per store, named by its store id (docs/settings.md);
+        shop-us.json      it holds the API token, so chmod 600 (a readable one is refused)
+        shop-eu.db        the store's SQLite ERP, created by its first cycle
+        mappings/         saved mappings, shared by the stores
+
+Only stores whose settings say ``auto_import = true`` are scheduled; the others are left out
+with a log line saying so (``run_cycle`` would report them skipped anyway).
+``BIGCOMMERCE_CONNECT_SYNC_EVERY`` is the seconds between two cycles of a store (300).
+
+``run_cycle(store_id)`` is the whole job: it opens the store's ERP and client, runs one
+cycle, closes both and returns the report as plain data. The queues pass it the store id,
+never the settings: settings hold the token, and task arguments are stored in the broker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from bigcommerce_connect import StoreSettings, SyncRunner
+from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
+from bigcommerce_connect.adapters.sqlite import SqliteErp
+from bigcommerce_connect.clock import SystemClock
+from bigcommerce_connect.settings import parse_settings_text
+from bigcommerce_connect.settings_files import check_settings_file, read_settings_text
+from bigcommerce_connect.sync import ErpPorts, push_inventory
+
+__all__ = [
+    "EVERY_ENV",
+    "STORES_ENV",
+    "StoreRegistryError",
+    "all_store_ids",
+    "load_store_settings",
+    "run_cycle",
+    "scheduled_store_ids",
+    "stores_folder",
+    "sync_every",
+]
+
+STORES_ENV = "BIGCOMMERCE_CONNECT_STORES"
+EVERY_ENV = "BIGCOMMERCE_CONNECT_SYNC_EVERY"
+DEFAULT_EVERY = 300.0
+#: A store id is a file name stem: it arrives through the broker, so it may not name a path.
+STORE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+SUFFIXES = (".toml", ".json")
+
+log = logging.getLogger("examples.stores")
+
+
+class StoreRegistryError(Exception):
+    """The registry is not configured, or a store id or settings file is not usable."""
+
+
+def stores_folder() -> Path:
+    """The folder of the stores' settings files (``BIGCOMMERCE_CONNECT_STORES``)."""
+    folder = os.environ.get(STORES_ENV, "")
+    if not folder:
+        raise StoreRegistryError(
+            f"{STORES_ENV} is not set: name the folder that holds one settings file per store"
+        )
+    path = Path(folder)
+    if not path.is_dir():
+        raise StoreRegistryError(f"{STORES_ENV}={folder} is not a folder")
+    return path
+
+
+def sync_every() -> float:
+    """Seconds between two cycles of one store (``BIGCOMMERCE_CONNECT_SYNC_EVERY``, 300)."""
+    text = os.environ.get(EVERY_ENV, "")
+    try:
+        every = float(text) if text else DEFAULT_EVERY
+    except ValueError:
+        raise StoreRegistryError(f"{EVERY_ENV} must be a number of seconds") from None
+    if not every > 0:
+        raise StoreRegistryError(f"{EVERY_ENV} must be more than 0 seconds")
+    return every
+
+
+def all_store_ids() -> list[str]:
+    """Every store with a settings file in the folder, sorted."""
+    return sorted(
+        {
+            path.stem
+            for path in stores_folder().iterdir()
+            if path.suffix in SUFFIXES and STORE_ID.fullmatch(path.stem)
+        }
+    )
+
+
+def scheduled_store_ids() -> list[str]:
+    """The stores whose settings turn ``auto_import`` on: the ones a scheduler runs."""
+    scheduled = []
+    for store_id in all_store_ids():
+        if load_store_settings(store_id).auto_import:
+            scheduled.append(store_id)
+        else:
+            log.info("store %s: auto_import is off in its settings, not scheduled", store_id)
+    return scheduled
+
+
+def load_store_settings(store_id: str) -> StoreSettings:
+    """The settings of one store, from its file (checked private: it holds the token)."""
+    path = _settings_file(store_id)
+    text, mode = read_settings_text(path)
+    data = _parse(text, path)
+    check_settings_file(path, data, mode)
+    return StoreSettings.from_dict(data)
+
+
+def run_cycle(store_id: str) -> dict[str, Any]:
+    """One scheduled cycle of one store; the report as JSON-compatible data.
+
+    The ERP file and the client are closed before this returns, whatever happens. A cycle
+    that finds the store's lock taken (another worker runs it) reports ``locked`` and does
+    nothing, so overlapping triggers double nothing.
+    """
+    settings = load_store_settings(store_id)
+    folder = stores_folder()
+    mappings = JsonFileMappingStore(folder / "mappings")
+    with SqliteErp(folder / f"{store_id}.db") as erp, settings.connect() as client:
+        ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+        runner = SyncRunner(client, settings, ports, inventory=push_inventory(erp.stock))
+        report = runner.run_cycle()
+    return {"store_id": store_id, **report.to_dict()}
+
+
+def _settings_file(store_id: str) -> Path:
+    if not isinstance(store_id, str) or not STORE_ID.fullmatch(store_id):
+        raise StoreRegistryError("a store id is 1-64 letters, digits, '-' or '_'")
+    folder = stores_folder()
+    for suffix in SUFFIXES:
+        path = folder / f"{store_id}{suffix}"
+        if path.is_file():
+            return path
+    raise StoreRegistryError(f"no settings file for store {store_id} in {folder}")
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    data = parse_settings_text(text, toml=path.suffix == ".toml")
+    if not isinstance(data, dict):
+        raise StoreRegistryError(f"{path} must hold an object of settings")
+    return data
