@@ -118,11 +118,12 @@ def celery_worker(
     every: str = "300",
 ) -> Iterator[subprocess.Popen[bytes]]:
     """``celery -A examples.celery_app worker`` (solo pool) until a warm shutdown."""
+    worker_flags = "--pool=solo --without-gossip --without-mingle --without-heartbeat"
     command = [
-        sys.executable, "-m", "celery", "-A", "examples.celery_app", "worker",
-        "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--loglevel=INFO", "--hostname", f"recipes-{os.getpid()}@localhost", *extra,
-    ]  # fmt: skip
+        *(sys.executable, "-m", "celery", "-A", "examples.celery_app", "worker"),
+        *worker_flags.split(),
+        *("--loglevel=INFO", "--hostname", f"recipes-{os.getpid()}@localhost", *extra),
+    ]
     env = recipe_env(registry, REDIS_URL=redis.url, BIGCOMMERCE_CONNECT_SYNC_EVERY=every)
     with log.open("wb") as output:
         # This interpreter, the module by name: nothing untrusted in the command.

@@ -98,15 +98,15 @@ def start_redis(folder: Path) -> Iterator[RedisServer]:
     log = folder / "redis.log"
     for _ in range(PORT_ATTEMPTS):
         port = free_port()
-        command = [
-            binary,
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(folder),
-            "--logfile", str(log),
-        ]  # fmt: skip
+        options = {
+            "--port": str(port),
+            "--bind": "127.0.0.1",
+            "--save": "",
+            "--appendonly": "no",
+            "--dir": str(folder),
+            "--logfile": str(log),
+        }
+        command = [binary, *(part for pair in options.items() for part in pair)]
         # The binary comes from PATH and every argument from this function.
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603
         try:
