@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -19,6 +19,7 @@ from bigcommerce_connect.models.converter import ModelError, structure, unstruct
 from bigcommerce_connect.status import OrderStatus
 
 __all__ = [
+    "POSTAL_FIELDS",
     "BillingAddress",
     "Order",
     "OrderCounts",
@@ -30,6 +31,13 @@ __all__ = [
 
 _CUSTOM = {"wire": "custom"}
 _SDK_ONLY = {"wire": False}
+
+
+#: The text fields of a v2 postal address (billing and shipping), in wire order.
+POSTAL_FIELDS: Final = (
+    *("first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip"),
+    *("country", "country_iso2", "phone", "email"),
+)
 
 
 @attrs.frozen(kw_only=True)

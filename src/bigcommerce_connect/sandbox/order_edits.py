@@ -14,29 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from bigcommerce_connect.sandbox.rows import ZERO, Row
+from bigcommerce_connect.sandbox.rows import POSTAL_FIELDS, ZERO, Row
 
 __all__ = ["RefundError", "create_refund", "edit_address", "edit_line", "move_status"]
 
 #: Order statuses a refund leaves an order in.
 REFUNDED = 4
 PARTIALLY_REFUNDED = 14
-_ADDRESS_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "company",
-        "street_1",
-        "street_2",
-        "city",
-        "state",
-        "zip",
-        "country",
-        "country_iso2",
-        "phone",
-        "email",
-    }
-)
+_ADDRESS_FIELDS = frozenset(POSTAL_FIELDS)
 
 
 class RefundError(ValueError):

@@ -230,3 +230,10 @@ def new_customer(cid: int, email: str, first: str, last: str, when: datetime) ->
         "origin_channel_id": 1,
         "addresses": [],
     }
+
+
+#: The text fields of a v2 postal address (billing and shipping), in wire order.
+POSTAL_FIELDS = (
+    *("first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip"),
+    *("country", "country_iso2", "phone", "email"),
+)

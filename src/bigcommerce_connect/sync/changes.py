@@ -43,6 +43,7 @@ import attrs
 
 from bigcommerce_connect.errors import BigCommerceError
 from bigcommerce_connect.models import Order, Refund, ShippingAddress, unstructure
+from bigcommerce_connect.models.orders import POSTAL_FIELDS
 from bigcommerce_connect.notifications import NotificationKind
 from bigcommerce_connect.order_changes import STATUS_KINDS, OrderChange, OrderChangeKind
 from bigcommerce_connect.ports import Binding, BindingEntity
@@ -67,20 +68,6 @@ STATE_KEY: Final = "changes"
 
 _ORDER: Final = BindingEntity.ORDER
 _REFUND_KINDS: Final = frozenset({OrderChangeKind.REFUNDED, OrderChangeKind.PARTIALLY_REFUNDED})
-_ADDRESS_FIELDS: Final = (
-    "first_name",
-    "last_name",
-    "company",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "country_iso2",
-    "phone",
-    "email",
-)
 # What a line edit changes; quantities shipped or refunded change with shipments and refunds.
 _LINE_FIELDS: Final = (
     "product_id",
@@ -397,7 +384,7 @@ def _state_of(
     return OrderState(
         modified=_unix(order),
         status=order.status_id,
-        billing=_digest(order.billing_address, _ADDRESS_FIELDS)
+        billing=_digest(order.billing_address, POSTAL_FIELDS)
         if order.billing_address is not None
         else previous.billing,
         shipping={str(a.id): _address_digest(a) for a in order.shipping_addresses}
@@ -412,7 +399,7 @@ def _state_of(
 
 
 def _address_digest(address: ShippingAddress) -> str:
-    return _digest(address, (*_ADDRESS_FIELDS, "shipping_method"))
+    return _digest(address, (*POSTAL_FIELDS, "shipping_method"))
 
 
 def _digest(record: object, fields: Sequence[str] | None) -> str:

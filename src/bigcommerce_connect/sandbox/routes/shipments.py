@@ -24,7 +24,7 @@ from bigcommerce_connect.sandbox.envelopes import list_response
 from bigcommerce_connect.sandbox.formats import to_v2
 from bigcommerce_connect.sandbox.paging import page_of
 from bigcommerce_connect.sandbox.routing import Request, Response, Router
-from bigcommerce_connect.sandbox.rows import Row
+from bigcommerce_connect.sandbox.rows import POSTAL_FIELDS, Row
 
 SHIPPED: Final = 2
 PARTIALLY_SHIPPED: Final = 3
@@ -51,20 +51,6 @@ _TEXT_LIMITS: Final = {
     "shipping_provider": 100,
     "tracking_carrier": 100,
 }
-_POSTAL: Final = (
-    "first_name",
-    "last_name",
-    "company",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "country_iso2",
-    "phone",
-    "email",
-)
 _PROVIDER_NAMES: Final = {
     "auspost": "Australia Post",
     "canadapost": "Canada Post",
@@ -307,7 +293,7 @@ def _new_shipment(
 
 
 def _postal(address: Mapping[str, Any]) -> Row:
-    return {name: address.get(name, "") for name in _POSTAL}
+    return {name: address.get(name, "") for name in POSTAL_FIELDS}
 
 
 def _tracking_link(body: Mapping[str, Any], provider: str, carrier: str) -> str:
