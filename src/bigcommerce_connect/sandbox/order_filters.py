@@ -53,7 +53,7 @@ def order_predicates(req: Request) -> list[Predicate]:
         if money is not None:
             preds.append(_compare(key, money, cmp))
     for name, key, cmp in _DATE_FILTERS:
-        when = _date_filter(req, name)
+        when = date_filter(req, name)
         if when is not None:
             preds.append(_compare(key, when, cmp))
     for name in ("email", "cart_id", "payment_method"):
@@ -93,7 +93,8 @@ def sort_key(req: Request) -> tuple[Callable[[Row], Any], bool]:
     return key, direction == "desc"
 
 
-def _date_filter(req: Request, name: str) -> datetime | None:
+def date_filter(req: Request, name: str) -> datetime | None:
+    """The v2 date in query parameter ``name`` (None when absent); a 400 when unreadable."""
     raw = req.query.get(name)
     if raw is None:
         return None

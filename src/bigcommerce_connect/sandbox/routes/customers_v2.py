@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from bigcommerce_connect.sandbox.envelopes import list_response
-from bigcommerce_connect.sandbox.formats import InvalidDateError, parse_v2_date, to_v2
+from bigcommerce_connect.sandbox.formats import to_v2
+from bigcommerce_connect.sandbox.order_filters import date_filter
 from bigcommerce_connect.sandbox.paging import page_of
 from bigcommerce_connect.sandbox.routing import Request, Response, Router
 from bigcommerce_connect.sandbox.rows import Row
@@ -108,7 +109,7 @@ def _predicates(req: Request) -> list[Predicate]:
         if text is not None:
             preds.append(_equals(name, text))
     for name, key, direction in _DATE_FILTERS:
-        when = _date(req, name)
+        when = date_filter(req, name)
         if when is not None:
             preds.append(_date_bound(key, when, direction))
     return preds
@@ -124,20 +125,6 @@ def _date_bound(key: str, when: datetime, direction: int) -> Predicate:
     if direction > 0:
         return lambda c: bool(c[key] >= when)
     return lambda c: bool(c[key] <= when)
-
-
-def _date(req: Request, name: str) -> datetime | None:
-    raw = req.query.get(name)
-    if raw is None:
-        return None
-    try:
-        return parse_v2_date(raw)
-    except InvalidDateError as exc:
-        raise req.fail(
-            400,
-            f"The field '{name}' is invalid: expected an RFC 2822 or ISO 8601 date "
-            "(percent-encode '+' as %2B).",
-        ) from exc
 
 
 def _matching(req: Request) -> list[Row]:
