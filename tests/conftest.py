@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
+from support.postgres_server import PostgresServer, start_postgres
 from support.redis_server import RedisServer, start_redis
 from support.sandboxes import StartSandbox
 
@@ -40,3 +42,28 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     """
     with start_redis(tmp_path_factory.mktemp("redis")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on a free loopback port, shared by the whole session.
+
+    One per session: initdb and a start cost seconds. Tests isolate themselves with
+    ``postgres_conninfo`` (a database each). Skips, saying why, when PostgreSQL is not
+    installed.
+    """
+    with start_postgres(tmp_path_factory.mktemp("postgres")) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_conninfo(postgres_server: PostgresServer) -> Iterator[str]:
+    """The conninfo of a fresh, empty database of its own, dropped after the test.
+
+    Skips, saying why, when psycopg (the ``postgres`` extra) is not installed.
+    """
+    name = f"test_{uuid.uuid4().hex}"
+    conninfo = postgres_server.create_database(name)
+    yield conninfo
+    # Dropped, not left for the session's end: each database is a copy of template1 (MBs).
+    postgres_server.drop_database(name)

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bigcommerce_connect import StoreSettings
-from bigcommerce_connect.adapters.sqlite.codec import load_money, parse_time, time_text, utc_text
+from bigcommerce_connect.adapters.sql.codec import load_money, parse_time, time_text, utc_text
 from bigcommerce_connect.errors import ConnectError, WireValueError
 from bigcommerce_connect.mapping.transforms import TRANSFORMS, TransformFailure
 from bigcommerce_connect.models import ModelError, money_to_wire, parse_datetime, parse_money

@@ -15,13 +15,13 @@ import attrs
 import pytest
 
 from bigcommerce_connect.adapters.memory import FixedClock
+from bigcommerce_connect.adapters.sql.codec import dump_record
 from bigcommerce_connect.adapters.sqlite import (
     DEFAULT_LEASE,
     SCHEMA_VERSION,
     SchemaVersionError,
     SqliteErp,
 )
-from bigcommerce_connect.adapters.sqlite.codec import dump_record
 from bigcommerce_connect.adapters.sqlite.schema import MIGRATIONS
 from bigcommerce_connect.notifications import Notification, NotificationKind
 from bigcommerce_connect.ports import Binding, BindingConflictError, ItemRef, QuarantineEntry

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bigcommerce_connect.adapters.sql.codec import dump_record
 from bigcommerce_connect.adapters.sqlite import SCHEMA_VERSION, SqliteErp
-from bigcommerce_connect.adapters.sqlite.codec import dump_record
 from bigcommerce_connect.adapters.sqlite.schema import MIGRATIONS
 from bigcommerce_connect.records import ErpCustomer
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from bigcommerce_connect.adapters.sql.codec import utc_text
 from bigcommerce_connect.adapters.sqlite import SqliteErp
-from bigcommerce_connect.adapters.sqlite.codec import utc_text
 from bigcommerce_connect.sandbox import Sandbox, SandboxConfig, run_sandbox
 from support.reliability import (
     AF,

@@ -28,27 +28,25 @@ from collections.abc import Sequence
 from datetime import timedelta
 from types import TracebackType
 
+from bigcommerce_connect.adapters.sql import (
+    SqlBindings,
+    SqlContacts,
+    SqlCustomers,
+    SqlItems,
+    SqlItemSource,
+    SqlNotifier,
+    SqlPriceLevels,
+    SqlQuarantine,
+    SqlSalesOrders,
+    SqlShipmentSource,
+    SqlStockSource,
+    SqlSyncState,
+    SqlUnitOfWork,
+    SqlWebhookReceipts,
+)
 from bigcommerce_connect.adapters.sqlite.connection import Database
 from bigcommerce_connect.adapters.sqlite.lock import DEFAULT_LEASE, SqliteLock
-from bigcommerce_connect.adapters.sqlite.repositories import (
-    SqliteBindings,
-    SqliteCustomers,
-    SqliteItems,
-    SqliteNotifier,
-    SqliteQuarantine,
-    SqliteSalesOrders,
-    SqliteSyncState,
-    SqliteUnitOfWork,
-    SqliteWebhookReceipts,
-)
 from bigcommerce_connect.adapters.sqlite.schema import SCHEMA_VERSION, SchemaVersionError
-from bigcommerce_connect.adapters.sqlite.shipments import SqliteShipmentSource
-from bigcommerce_connect.adapters.sqlite.sources import (
-    SqliteContacts,
-    SqliteItemSource,
-    SqlitePriceLevels,
-    SqliteStockSource,
-)
 from bigcommerce_connect.clock import Clock, SystemClock
 from bigcommerce_connect.ports import ItemRef
 
@@ -73,6 +71,23 @@ __all__ = [
     "SqliteUnitOfWork",
     "SqliteWebhookReceipts",
 ]
+
+# The ports are the shared SQL repositories (adapters.sql); these names are kept for hosts
+# that imported them from here.
+SqliteBindings = SqlBindings
+SqliteContacts = SqlContacts
+SqliteCustomers = SqlCustomers
+SqliteItemSource = SqlItemSource
+SqliteItems = SqlItems
+SqliteNotifier = SqlNotifier
+SqlitePriceLevels = SqlPriceLevels
+SqliteQuarantine = SqlQuarantine
+SqliteSalesOrders = SqlSalesOrders
+SqliteShipmentSource = SqlShipmentSource
+SqliteStockSource = SqlStockSource
+SqliteSyncState = SqlSyncState
+SqliteUnitOfWork = SqlUnitOfWork
+SqliteWebhookReceipts = SqlWebhookReceipts
 
 
 class SqliteErp:
@@ -102,22 +117,22 @@ class SqliteErp:
         now = (clock if clock is not None else SystemClock()).now
         self.database = Database(path, busy_timeout=busy_timeout)
         db = self.database
-        self.unit_of_work = SqliteUnitOfWork(db)
-        self.bindings = SqliteBindings(db)
-        self.customers = SqliteCustomers(db)
-        self.sales_orders = SqliteSalesOrders(db)
-        self.items = SqliteItems(db)
-        self.sync_state = SqliteSyncState(db)
-        self.quarantine = SqliteQuarantine(db)
+        self.unit_of_work = SqlUnitOfWork(db)
+        self.bindings = SqlBindings(db)
+        self.customers = SqlCustomers(db)
+        self.sales_orders = SqlSalesOrders(db)
+        self.items = SqlItems(db)
+        self.sync_state = SqlSyncState(db)
+        self.quarantine = SqlQuarantine(db)
         self.lock = SqliteLock(db, now, lease=lock_lease)
-        self.webhook_receipts = SqliteWebhookReceipts(db, now)
-        self.notifier = SqliteNotifier(db, now)
-        self.item_source = SqliteItemSource(db, now)
+        self.webhook_receipts = SqlWebhookReceipts(db, now)
+        self.notifier = SqlNotifier(db, now)
+        self.item_source = SqlItemSource(db, now)
         self.item_repository = self.item_source  # the item import writes the same items
-        self.stock = SqliteStockSource(db, self.item_source)
-        self.contacts = SqliteContacts(db)
-        self.price_levels = SqlitePriceLevels(db)
-        self.shipment_source = SqliteShipmentSource(db)
+        self.stock = SqlStockSource(db, self.item_source)
+        self.contacts = SqlContacts(db)
+        self.price_levels = SqlPriceLevels(db)
+        self.shipment_source = SqlShipmentSource(db)
         if items:
             self.items.add_all(items)
 

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from bigcommerce_connect.adapters.sqlite.schema import migrate
@@ -48,7 +48,9 @@ def _create_private(path: str) -> None:
 
 
 class Database:
-    """A migrated SQLite database behind one lock-guarded connection."""
+    """A migrated SQLite database behind one lock-guarded connection (a ``SqlDatabase``)."""
+
+    integrity_errors: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
         if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
@@ -108,6 +110,10 @@ class Database:
                 raise
             finally:
                 self._depth = 0
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Nothing to do: a failed SQLite statement undoes itself, the transaction goes on."""
+        return nullcontext()
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> int:
         """Run one statement (autocommitted unless inside a transaction); return rowcount."""

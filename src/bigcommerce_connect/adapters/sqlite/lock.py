@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bigcommerce_connect.adapters.sqlite.codec import utc_text
+from bigcommerce_connect.adapters.sql.codec import utc_text
+from bigcommerce_connect.adapters.sql.repositories import Now
 from bigcommerce_connect.adapters.sqlite.connection import Database
-from bigcommerce_connect.adapters.sqlite.repositories import Now
 
 __all__ = ["DEFAULT_LEASE", "SqliteLock"]
 

@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from bigcommerce_connect.adapters.sqlite.codec import text_key
-from bigcommerce_connect.errors import ConnectError
+from bigcommerce_connect.adapters.sql.codec import text_key
+from bigcommerce_connect.adapters.sql.database import SchemaVersionError
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaVersionError", "migrate", "schema_version"]
-
-
-class SchemaVersionError(ConnectError, RuntimeError):
-    """The database was written by a newer version of the SDK than this one."""
 
 
 _CODE_KEY_FUNCTION = "bcc_customer_code_key"

@@ -1,4 +1,4 @@
-"""The shipment source of :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`.
+"""The shipment source of the SQL adapters (SQLite, PostgreSQL).
 
 The ERP's shipments as JSON documents in the ``shipments`` table, in the order first put,
 with the store order and shipment ids written beside them by the export (inside the unit of
@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bigcommerce_connect.adapters.sqlite.codec import dump_record, load_record
-from bigcommerce_connect.adapters.sqlite.connection import Database
+from bigcommerce_connect.adapters.sql.codec import dump_record, load_record
+from bigcommerce_connect.adapters.sql.database import SqlDatabase
+from bigcommerce_connect.adapters.sql.sources import by_ids
 from bigcommerce_connect.shipments import ErpShipment
 
-__all__ = ["SqliteShipmentSource"]
-
-# Older SQLite builds allow 999 parameters a statement; stay well below.
-_IDS_PER_QUERY = 500
+__all__ = ["SqlShipmentSource"]
 
 
-class SqliteShipmentSource:
+class SqlShipmentSource:
     """ERP shipments for the shipment export, kept in the order first put."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def put(self, shipment: ErpShipment) -> None:
@@ -39,14 +37,10 @@ class SqliteShipmentSource:
         if local_ids is None:
             rows = self._db.all("SELECT local_id, record FROM shipments ORDER BY seq")
             return [load_record(text, ErpShipment) for _, text in rows]
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(local_ids))
-        for start in range(0, len(unique), _IDS_PER_QUERY):
-            chunk = unique[start : start + _IDS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT local_id, record FROM shipments WHERE local_id IN ({marks})"  # noqa: S608
-            found.update((row[0], row[1]) for row in self._db.all(sql, chunk))
-        return [load_record(found[key], ErpShipment) for key in local_ids if key in found]
+        found = by_ids(
+            self._db, "SELECT local_id, record FROM shipments WHERE local_id IN ({})", local_ids
+        )
+        return [load_record(found[key][1], ErpShipment) for key in local_ids if key in found]
 
     def shipment_linked(self, local_id: str, order_id: int, shipment_id: int) -> None:
         """Write the store order and shipment ids beside the shipment."""

@@ -1,13 +1,13 @@
-"""The repositories of :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`, one per port.
+"""The import-side repositories of the SQL adapters (SQLite, PostgreSQL), one per port.
 
-Every class works on the shared :class:`~bigcommerce_connect.adapters.sqlite.connection.Database`;
-a method that reads before it writes runs in a transaction (joining the caller's, if any), so
-it is atomic even outside the importer's unit of work.
+Every class works on the ERP's shared
+:class:`~bigcommerce_connect.adapters.sql.database.SqlDatabase`; a method that reads before it
+writes runs in a transaction (joining the caller's, if any), so it is atomic even outside the
+importer's unit of work.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import attrs
 
-from bigcommerce_connect.adapters.sqlite.codec import (
+from bigcommerce_connect.adapters.sql.codec import (
     dump_json,
     dump_record,
     load_mapping,
@@ -27,7 +27,7 @@ from bigcommerce_connect.adapters.sqlite.codec import (
     time_text,
     utc_text,
 )
-from bigcommerce_connect.adapters.sqlite.connection import Database, Row
+from bigcommerce_connect.adapters.sql.database import Row, SqlDatabase
 from bigcommerce_connect.notifications import Notification, NotificationKind
 from bigcommerce_connect.ports import (
     Binding,
@@ -39,15 +39,15 @@ from bigcommerce_connect.ports import (
 from bigcommerce_connect.records import ErpCustomer, ErpSalesOrder
 
 __all__ = [
-    "SqliteBindings",
-    "SqliteCustomers",
-    "SqliteItems",
-    "SqliteNotifier",
-    "SqliteQuarantine",
-    "SqliteSalesOrders",
-    "SqliteSyncState",
-    "SqliteUnitOfWork",
-    "SqliteWebhookReceipts",
+    "SqlBindings",
+    "SqlCustomers",
+    "SqlItems",
+    "SqlNotifier",
+    "SqlQuarantine",
+    "SqlSalesOrders",
+    "SqlSyncState",
+    "SqlUnitOfWork",
+    "SqlWebhookReceipts",
 ]
 
 R = TypeVar("R")
@@ -63,23 +63,23 @@ def _email_key(email: str) -> str:
     return text_key(email)
 
 
-class SqliteUnitOfWork:
-    """A transaction over every repository of one :class:`SqliteErp`."""
+class SqlUnitOfWork:
+    """A transaction over every repository of one SQL ERP."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def transaction(self) -> AbstractContextManager[None]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back if the block raises; nests."""
+        """The database's transaction, rolled back if the block raises; nests."""
         return self._db.transaction()
 
 
-class SqliteBindings:
+class SqlBindings:
     """Bindings, unique both ways per entity (enforced by the table's keys)."""
 
     _COLUMNS = "entity, external_id, local_id, external_modified, synced_at, data"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def get(self, entity: str, external_id: str) -> Binding | None:
@@ -101,22 +101,23 @@ class SqliteBindings:
     def bind(self, binding: Binding) -> None:
         """Create a binding, or update the same pair; a clash raises BindingConflictError."""
         try:
-            changed = self._db.execute(
-                f"INSERT INTO bindings ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "  # noqa: S608
-                "ON CONFLICT (entity, external_id) DO UPDATE SET "
-                "external_modified = excluded.external_modified, "
-                "synced_at = excluded.synced_at, data = excluded.data "
-                "WHERE bindings.local_id = excluded.local_id",
-                (
-                    binding.entity,
-                    binding.external_id,
-                    binding.local_id,
-                    time_text(binding.external_modified),
-                    time_text(binding.synced_at),
-                    dump_json(dict(binding.data)),
-                ),
-            )
-        except sqlite3.IntegrityError as error:  # UNIQUE (entity, local_id)
+            with self._db.savepoint():
+                changed = self._db.execute(
+                    f"INSERT INTO bindings ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "  # noqa: S608
+                    "ON CONFLICT (entity, external_id) DO UPDATE SET "
+                    "external_modified = excluded.external_modified, "
+                    "synced_at = excluded.synced_at, data = excluded.data "
+                    "WHERE bindings.local_id = excluded.local_id",
+                    (
+                        binding.entity,
+                        binding.external_id,
+                        binding.local_id,
+                        time_text(binding.external_modified),
+                        time_text(binding.synced_at),
+                        dump_json(dict(binding.data)),
+                    ),
+                )
+        except self._db.integrity_errors as error:  # UNIQUE (entity, local_id)
             raise BindingConflictError(
                 f"local {binding.entity} {binding.local_id} is already bound"
             ) from error
@@ -152,10 +153,10 @@ def _row_id(local_id: str, prefix: str) -> int | None:
     return int(digits)
 
 
-class SqliteCustomers:
+class SqlCustomers:
     """ERP customers as JSON documents, local ids ``C1``, ``C2`` ... from the row id."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def find_by_email(self, email: str) -> Sequence[LocalCustomer]:
@@ -221,10 +222,10 @@ class SqliteCustomers:
         return {f"C{row_id}": load_record(text, ErpCustomer) for row_id, text in rows}
 
 
-class SqliteSalesOrders:
+class SqlSalesOrders:
     """ERP sales orders as JSON documents, local ids ``SO1``, ``SO2`` ... from the row id."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def create(self, order: ErpSalesOrder, *, customer_id: str) -> str:
@@ -267,10 +268,10 @@ class SqliteSalesOrders:
         }
 
 
-class SqliteItems:
+class SqlItems:
     """The item catalogue the host fills; one row per local id, found by SKU variants first."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def add(self, item: ItemRef) -> None:
@@ -311,10 +312,10 @@ class SqliteItems:
         ]
 
 
-class SqliteSyncState:
+class SqlSyncState:
     """Cursors per stream, stored as ISO 8601 UTC text."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def get_cursor(self, stream: str) -> datetime | None:
@@ -333,12 +334,12 @@ class SqliteSyncState:
         )
 
 
-class SqliteQuarantine:
+class SqlQuarantine:
     """Failed records, one row per entity + external id; a re-put counts one more attempt."""
 
     _COLUMNS = "entity, external_id, code, reason, payload, attempts, first_failed, last_failed"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def put(self, entry: QuarantineEntry) -> None:
@@ -365,11 +366,13 @@ class SqliteQuarantine:
 
     def entries(self, entity: str | None = None) -> Sequence[QuarantineEntry]:
         """The entries, oldest first (entries without a time first)."""
-        # Fixed-width UTC text sorts in time order; NULLs sort first in SQLite.
+        # Fixed-width UTC text sorts in time order; entries without a time first, said
+        # explicitly (SQLite sorts NULL first, PostgreSQL last).
+        where, parameters = ("", ()) if entity is None else ("WHERE entity = ? ", (entity,))
         rows = self._db.all(
-            f"SELECT {self._COLUMNS} FROM quarantine "  # noqa: S608
-            "WHERE ? IS NULL OR entity = ? ORDER BY first_failed, rowid",
-            (entity, entity),
+            f"SELECT {self._COLUMNS} FROM quarantine {where}"  # noqa: S608
+            "ORDER BY first_failed IS NOT NULL, first_failed, rowid",
+            parameters,
         )
         return [self._entry(row) for row in rows]
 
@@ -394,10 +397,10 @@ class SqliteQuarantine:
         )
 
 
-class SqliteWebhookReceipts:
+class SqlWebhookReceipts:
     """Keys of processed webhook deliveries (the ``payload_hash`` column holds the key)."""
 
-    def __init__(self, db: Database, now: Now) -> None:
+    def __init__(self, db: SqlDatabase, now: Now) -> None:
         self._db = db
         self._now = now
 
@@ -415,7 +418,7 @@ class SqliteWebhookReceipts:
         )
 
 
-class SqliteNotifier:
+class SqlNotifier:
     """Keeps notifications in a table, for the host (or a demo) to read and forward.
 
     A notification raised inside a unit of work is part of its transaction: if the import
@@ -427,7 +430,7 @@ class SqliteNotifier:
         "created_at"
     )
 
-    def __init__(self, db: Database, now: Now) -> None:
+    def __init__(self, db: SqlDatabase, now: Now) -> None:
         self._db = db
         self._now = now
 

@@ -1,8 +1,8 @@
-"""The export-side ports of :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp`.
+"""The export-side ports of the SQL adapters (SQLite, PostgreSQL).
 
 What the exporters read (items, stock, contacts, price levels) and the stock markers the
 inventory push writes, over the same
-:class:`~bigcommerce_connect.adapters.sqlite.connection.Database` as the import-side
+:class:`~bigcommerce_connect.adapters.sql.database.SqlDatabase` as the import-side
 repositories. Each class has the host-side fill methods of its in-memory
 twin in :mod:`~bigcommerce_connect.adapters.memory` (``put``, ``set_quantity``,
 ``set_prices``...), with the same meaning, so a host or a test can switch between them.
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import attrs
 
-from bigcommerce_connect.adapters.sqlite.codec import (
+from bigcommerce_connect.adapters.sql.codec import (
     dump_record,
     load_money,
     load_record,
@@ -24,14 +24,14 @@ from bigcommerce_connect.adapters.sqlite.codec import (
     parse_time,
     utc_text,
 )
-from bigcommerce_connect.adapters.sqlite.connection import Database, Row
+from bigcommerce_connect.adapters.sql.database import Row, SqlDatabase
 from bigcommerce_connect.adapters.stock import stock_levels
 from bigcommerce_connect.mapping import CompiledMapping
 from bigcommerce_connect.ports import LevelPrice, LocalContact, LocalItem, StockLevel
 from bigcommerce_connect.records import ErpContact, ErpItem, item_sku
 from bigcommerce_connect.values import parse_money
 
-__all__ = ["SqliteContacts", "SqliteItemSource", "SqlitePriceLevels", "SqliteStockSource"]
+__all__ = ["SqlContacts", "SqlItemSource", "SqlPriceLevels", "SqlStockSource"]
 
 Now = Callable[[], datetime]
 
@@ -39,7 +39,7 @@ Now = Callable[[], datetime]
 _IDS_PER_QUERY = 500
 
 
-def _by_ids(db: Database, sql: str, local_ids: Sequence[str]) -> dict[str, Row]:
+def by_ids(db: SqlDatabase, sql: str, local_ids: Sequence[str]) -> dict[str, Row]:
     """Rows whose first column is one of ``local_ids``, keyed by it.
 
     ``sql`` ends with ``IN ({})``, filled with one placeholder per id of a chunk.
@@ -54,10 +54,10 @@ def _by_ids(db: Database, sql: str, local_ids: Sequence[str]) -> dict[str, Row]:
     return found
 
 
-class SqliteItemSource:
+class SqlItemSource:
     """ERP items to export as JSON documents, each with the UTC time it last changed."""
 
-    def __init__(self, db: Database, now: Now) -> None:
+    def __init__(self, db: SqlDatabase, now: Now) -> None:
         self._db = db
         self._now = now
 
@@ -87,7 +87,7 @@ class SqliteItemSource:
 
     def get(self, local_ids: Sequence[str]) -> Sequence[LocalItem]:
         """The known items among ``local_ids``, in the order asked."""
-        found = _by_ids(
+        found = by_ids(
             self._db, "SELECT local_id, record FROM export_items WHERE local_id IN ({})", local_ids
         )
         return [
@@ -171,7 +171,7 @@ class SqliteItemSource:
         return load_record(row[0], ErpItem).external_id, row[1]
 
 
-class SqliteStockSource:
+class SqlStockSource:
     """Stock read from the item source's ``quantity_on_hand``; pushed markers per location.
 
     Each item becomes a level through ``mapping`` (``automatic:inventory`` when None): it
@@ -179,7 +179,7 @@ class SqliteStockSource:
     """
 
     def __init__(
-        self, db: Database, items: SqliteItemSource, *, mapping: CompiledMapping | None = None
+        self, db: SqlDatabase, items: SqlItemSource, *, mapping: CompiledMapping | None = None
     ) -> None:
         self.mapping = mapping
         self._db = db
@@ -219,10 +219,10 @@ class SqliteStockSource:
         return None if row is None else parse_time(row[0])
 
 
-class SqliteContacts:
+class SqlContacts:
     """ERP contacts for the B2B export, as JSON documents."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def put(self, local_id: str, contact: ErpContact) -> None:
@@ -238,7 +238,7 @@ class SqliteContacts:
         if local_ids is None:
             rows = self._db.all("SELECT local_id, record FROM contacts ORDER BY local_id")
             return list(self._contacts(rows))
-        found = _by_ids(
+        found = by_ids(
             self._db, "SELECT local_id, record FROM contacts WHERE local_id IN ({})", local_ids
         )
         return list(self._contacts(found[i] for i in local_ids if i in found))
@@ -260,10 +260,10 @@ class SqliteContacts:
             yield LocalContact(local_id=local_id, contact=load_record(text, ErpContact))
 
 
-class SqlitePriceLevels:
+class SqlPriceLevels:
     """Price levels and their prices, set by the host (or a test); prices keep their order."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def set_prices(self, level: str, prices: Sequence[LevelPrice]) -> None:

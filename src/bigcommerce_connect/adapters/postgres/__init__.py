@@ -1,0 +1,142 @@
+"""PostgreSQL storage for every port: many stores, many workers, many machines.
+
+:class:`PostgresErp` is :class:`~bigcommerce_connect.adapters.sqlite.SqliteErp` on a
+PostgreSQL server (psycopg 3, the ``postgres`` extra): the same ports, the same shared SQL
+repositories (:mod:`~bigcommerce_connect.adapters.sql`), one schema per store::
+
+    with PostgresErp("host=db.internal dbname=erp user=connect", schema="shop_eu") as erp:
+        ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+        SyncRunner(client, settings, ports).run_cycle()
+
+* The schema is created and migrated on open (:mod:`.schema`); one written by a newer SDK is
+  refused with :class:`~bigcommerce_connect.adapters.sql.database.SchemaVersionError`.
+* A unit of work is one transaction holding the schema's advisory lock: one store's units of
+  work run one at a time across workers (:mod:`.connection`); other stores are not held up.
+* The store lock is a leased row on the database server's clock, with every grant kept
+  (:mod:`.lock`): renewal by its owner, takeover only after the lease ran out.
+* One connection per ``PostgresErp``: open one per worker process (or per task) and close it.
+  The conninfo (it may hold a password) is never shown in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from types import TracebackType
+
+from bigcommerce_connect.adapters.postgres.connection import PostgresDatabase
+from bigcommerce_connect.adapters.postgres.lock import DEFAULT_LEASE, LockGrant, PostgresLock
+from bigcommerce_connect.adapters.postgres.schema import SCHEMA_VERSION, migrate
+from bigcommerce_connect.adapters.sql import (
+    SqlBindings,
+    SqlContacts,
+    SqlCustomers,
+    SqlItems,
+    SqlItemSource,
+    SqlNotifier,
+    SqlPriceLevels,
+    SqlQuarantine,
+    SqlSalesOrders,
+    SqlShipmentSource,
+    SqlStockSource,
+    SqlSyncState,
+    SqlUnitOfWork,
+    SqlWebhookReceipts,
+)
+from bigcommerce_connect.clock import Clock, SystemClock
+from bigcommerce_connect.ports import ItemRef
+
+__all__ = [
+    "DEFAULT_LEASE",
+    "SCHEMA_VERSION",
+    "LockGrant",
+    "PostgresDatabase",
+    "PostgresErp",
+    "PostgresLock",
+]
+
+
+class PostgresErp:
+    """Every port over one schema of a PostgreSQL database: the attributes of ``MemoryErp``.
+
+    Args:
+        conninfo: a libpq connection string or URI (``host=... dbname=... user=...``).
+        schema: the schema holding this ERP's tables (one per store), created if missing.
+        items: ERP items to add to the ``items`` table (upserted by local id).
+        lock_lease: how long a store lock holds before another owner may take it over.
+        clock: the time for timestamps (notifications, receipts, item modified times). Lock
+            leases run on the database server's clock unless ``lock_clock`` is given.
+        lock_clock: a clock for lock leases instead of the server's (tests).
+        connect_timeout: seconds to wait for the server when connecting.
+        statement_timeout: seconds any one statement may take (a lock wait included).
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        schema: str = "public",
+        items: Sequence[ItemRef] = (),
+        lock_lease: timedelta = DEFAULT_LEASE,
+        clock: Clock | None = None,
+        lock_clock: Clock | None = None,
+        connect_timeout: float = 10.0,
+        statement_timeout: float = 60.0,
+    ) -> None:
+        if lock_lease <= timedelta(0):
+            raise ValueError("a lock lease must be positive")
+        now = (clock if clock is not None else SystemClock()).now
+        self.database = PostgresDatabase(
+            conninfo,
+            schema=schema,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+        )
+        db = self.database
+        try:
+            migrate(db.connection, schema)
+        except BaseException:
+            db.close()
+            raise
+        self.unit_of_work = SqlUnitOfWork(db)
+        self.bindings = SqlBindings(db)
+        self.customers = SqlCustomers(db)
+        self.sales_orders = SqlSalesOrders(db)
+        self.items = SqlItems(db)
+        self.sync_state = SqlSyncState(db)
+        self.quarantine = SqlQuarantine(db)
+        lock_now = None if lock_clock is None else lock_clock.now
+        self.lock = PostgresLock(db, lease=lock_lease, now=lock_now)
+        self.webhook_receipts = SqlWebhookReceipts(db, now)
+        self.notifier = SqlNotifier(db, now)
+        self.item_source = SqlItemSource(db, now)
+        self.item_repository = self.item_source  # the item import writes the same items
+        self.stock = SqlStockSource(db, self.item_source)
+        self.contacts = SqlContacts(db)
+        self.price_levels = SqlPriceLevels(db)
+        self.shipment_source = SqlShipmentSource(db)
+        if items:
+            self.items.add_all(items)
+
+    @property
+    def schema(self) -> str:
+        """The schema holding this ERP's tables."""
+        return self.database.schema
+
+    def close(self) -> None:
+        """Close the connection; the ports fail after this."""
+        self.database.close()
+
+    def __enter__(self) -> PostgresErp:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresErp(schema={self.schema!r})"
