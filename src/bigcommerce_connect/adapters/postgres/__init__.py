@@ -22,27 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from types import TracebackType
 
 from bigcommerce_connect.adapters.postgres.connection import PostgresDatabase
 from bigcommerce_connect.adapters.postgres.lock import DEFAULT_LEASE, LockGrant, PostgresLock
 from bigcommerce_connect.adapters.postgres.schema import SCHEMA_VERSION, migrate
-from bigcommerce_connect.adapters.sql import (
-    SqlBindings,
-    SqlContacts,
-    SqlCustomers,
-    SqlItems,
-    SqlItemSource,
-    SqlNotifier,
-    SqlPriceLevels,
-    SqlQuarantine,
-    SqlSalesOrders,
-    SqlShipmentSource,
-    SqlStockSource,
-    SqlSyncState,
-    SqlUnitOfWork,
-    SqlWebhookReceipts,
-)
+from bigcommerce_connect.adapters.sql import SqlPorts
 from bigcommerce_connect.clock import Clock, SystemClock
 from bigcommerce_connect.ports import ItemRef
 
@@ -56,7 +40,7 @@ __all__ = [
 ]
 
 
-class PostgresErp:
+class PostgresErp(SqlPorts):
     """Every port over one schema of a PostgreSQL database: the attributes of ``MemoryErp``.
 
     Args:
@@ -98,45 +82,14 @@ class PostgresErp:
         except BaseException:
             db.close()
             raise
-        self.unit_of_work = SqlUnitOfWork(db)
-        self.bindings = SqlBindings(db)
-        self.customers = SqlCustomers(db)
-        self.sales_orders = SqlSalesOrders(db)
-        self.items = SqlItems(db)
-        self.sync_state = SqlSyncState(db)
-        self.quarantine = SqlQuarantine(db)
         lock_now = None if lock_clock is None else lock_clock.now
-        self.lock = PostgresLock(db, lease=lock_lease, now=lock_now)
-        self.webhook_receipts = SqlWebhookReceipts(db, now)
-        self.notifier = SqlNotifier(db, now)
-        self.item_source = SqlItemSource(db, now)
-        self.item_repository = self.item_source  # the item import writes the same items
-        self.stock = SqlStockSource(db, self.item_source)
-        self.contacts = SqlContacts(db)
-        self.price_levels = SqlPriceLevels(db)
-        self.shipment_source = SqlShipmentSource(db)
-        if items:
-            self.items.add_all(items)
+        lock = PostgresLock(db, lease=lock_lease, now=lock_now)
+        super().__init__(db, lock=lock, now=now, items=items)
 
     @property
     def schema(self) -> str:
         """The schema holding this ERP's tables."""
         return self.database.schema
-
-    def close(self) -> None:
-        """Close the connection; the ports fail after this."""
-        self.database.close()
-
-    def __enter__(self) -> PostgresErp:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"PostgresErp(schema={self.schema!r})"

@@ -7,6 +7,7 @@ each bring a connection, a schema and a store lock; the ports themselves are the
 from __future__ import annotations
 
 from bigcommerce_connect.adapters.sql.database import Row, SqlDatabase
+from bigcommerce_connect.adapters.sql.erp import SqlPorts
 from bigcommerce_connect.adapters.sql.repositories import (
     SqlBindings,
     SqlCustomers,
@@ -35,6 +36,7 @@ __all__ = [
     "SqlItemSource",
     "SqlItems",
     "SqlNotifier",
+    "SqlPorts",
     "SqlPriceLevels",
     "SqlQuarantine",
     "SqlSalesOrders",

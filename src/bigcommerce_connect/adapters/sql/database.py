@@ -57,3 +57,7 @@ class SqlDatabase(Protocol):
     def all(self, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:
         """Every row of a query."""
         ...
+
+    def close(self) -> None:
+        """Close the connection; every repository fails after this."""
+        ...

@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import timedelta
-from types import TracebackType
 
 from bigcommerce_connect.adapters.sql import (
     SqlBindings,
@@ -35,6 +34,7 @@ from bigcommerce_connect.adapters.sql import (
     SqlItems,
     SqlItemSource,
     SqlNotifier,
+    SqlPorts,
     SqlPriceLevels,
     SqlQuarantine,
     SqlSalesOrders,
@@ -90,7 +90,7 @@ SqliteUnitOfWork = SqlUnitOfWork
 SqliteWebhookReceipts = SqlWebhookReceipts
 
 
-class SqliteErp:
+class SqliteErp(SqlPorts):
     """Every port over one SQLite file: the same attributes as ``MemoryErp``.
 
     Args:
@@ -117,41 +117,11 @@ class SqliteErp:
         now = (clock if clock is not None else SystemClock()).now
         self.database = Database(path, busy_timeout=busy_timeout)
         db = self.database
-        self.unit_of_work = SqlUnitOfWork(db)
-        self.bindings = SqlBindings(db)
-        self.customers = SqlCustomers(db)
-        self.sales_orders = SqlSalesOrders(db)
-        self.items = SqlItems(db)
-        self.sync_state = SqlSyncState(db)
-        self.quarantine = SqlQuarantine(db)
-        self.lock = SqliteLock(db, now, lease=lock_lease)
-        self.webhook_receipts = SqlWebhookReceipts(db, now)
-        self.notifier = SqlNotifier(db, now)
-        self.item_source = SqlItemSource(db, now)
-        self.item_repository = self.item_source  # the item import writes the same items
-        self.stock = SqlStockSource(db, self.item_source)
-        self.contacts = SqlContacts(db)
-        self.price_levels = SqlPriceLevels(db)
-        self.shipment_source = SqlShipmentSource(db)
-        if items:
-            self.items.add_all(items)
+        super().__init__(
+            self.database, lock=SqliteLock(db, now, lease=lock_lease), now=now, items=items
+        )
 
     @property
     def path(self) -> str:
         """The database file."""
         return self.database.path
-
-    def close(self) -> None:
-        """Close the database connection; the ports fail after this."""
-        self.database.close()
-
-    def __enter__(self) -> SqliteErp:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
