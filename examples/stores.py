@@ -1,7 +1,8 @@
 """The store registry every scheduling recipe shares: one settings file per store, in a folder.
 
 A host that serves several stores keeps each store's settings somewhere of its own (a table,
-a folder). These recipes use a folder, named by ``BIGCOMMERCE_CONNECT_STORES``::
+a folder). These recipes use a folder, named by ``BIGCOMMERCE_CONNECT_STORES``, read by the
+SDK's :class:`~bigcommerce_connect.contrib.stores.FolderStores`::
 
     stores/
         shop-eu.toml      one settings file per store, named by its store id (docs/settings.md);
@@ -13,16 +14,16 @@ Only stores whose settings say ``auto_import = true`` are scheduled; the others 
 with a log line saying so (``run_cycle`` would report them skipped anyway).
 ``BIGCOMMERCE_CONNECT_SYNC_EVERY`` is the seconds between two cycles of a store (300).
 
-``run_cycle(store_id)`` is the whole job: it opens the store's ERP and client, runs one
-cycle, closes both and returns the report as plain data. The queues pass it the store id,
-never the settings: settings hold the token, and task arguments are stored in the broker.
+``run_cycle(store_id)`` is the whole job of the cron and RQ recipes: it opens the store's ERP
+and client, runs one cycle, closes both and returns the report as plain data. The queues pass
+it the store id, never the settings: settings hold the token, and task arguments are stored
+in the broker. (The Celery recipe uses ``bigcommerce_connect.contrib.celery`` instead.)
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,7 @@ from bigcommerce_connect import StoreSettings, SyncRunner
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.clock import SystemClock
-from bigcommerce_connect.settings import parse_settings_text
-from bigcommerce_connect.settings_files import check_settings_file, read_settings_text
+from bigcommerce_connect.contrib.stores import FolderStores, StoreDirectoryError, check_store_id
 from bigcommerce_connect.sync import ErpPorts, push_inventory
 
 __all__ = [
@@ -39,7 +39,10 @@ __all__ = [
     "STORES_ENV",
     "StoreRegistryError",
     "all_store_ids",
+    "directory",
     "load_store_settings",
+    "mappings",
+    "open_erp",
     "run_cycle",
     "scheduled_store_ids",
     "stores_folder",
@@ -49,15 +52,11 @@ __all__ = [
 STORES_ENV = "BIGCOMMERCE_CONNECT_STORES"
 EVERY_ENV = "BIGCOMMERCE_CONNECT_SYNC_EVERY"
 DEFAULT_EVERY = 300.0
-#: A store id is a file name stem: it arrives through the broker, so it may not name a path.
-STORE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-SUFFIXES = (".toml", ".json")
+
+#: The registry's errors are the SDK's store directory errors (never worth a retry).
+StoreRegistryError = StoreDirectoryError
 
 log = logging.getLogger("examples.stores")
-
-
-class StoreRegistryError(Exception):
-    """The registry is not configured, or a store id or settings file is not usable."""
 
 
 def stores_folder() -> Path:
@@ -71,6 +70,11 @@ def stores_folder() -> Path:
     if not path.is_dir():
         raise StoreRegistryError(f"{STORES_ENV}={folder} is not a folder")
     return path
+
+
+def directory() -> FolderStores:
+    """The stores of the folder, by id."""
+    return FolderStores(stores_folder())
 
 
 def sync_every() -> float:
@@ -87,20 +91,15 @@ def sync_every() -> float:
 
 def all_store_ids() -> list[str]:
     """Every store with a settings file in the folder, sorted."""
-    return sorted(
-        {
-            path.stem
-            for path in stores_folder().iterdir()
-            if path.suffix in SUFFIXES and STORE_ID.fullmatch(path.stem)
-        }
-    )
+    return directory().store_ids()
 
 
 def scheduled_store_ids() -> list[str]:
     """The stores whose settings turn ``auto_import`` on: the ones a scheduler runs."""
+    stores = directory()
     scheduled = []
-    for store_id in all_store_ids():
-        if load_store_settings(store_id).auto_import:
+    for store_id in stores.store_ids():
+        if stores.settings(store_id).auto_import:
             scheduled.append(store_id)
         else:
             log.info("store %s: auto_import is off in its settings, not scheduled", store_id)
@@ -109,11 +108,17 @@ def scheduled_store_ids() -> list[str]:
 
 def load_store_settings(store_id: str) -> StoreSettings:
     """The settings of one store, from its file (checked private: it holds the token)."""
-    path = _settings_file(store_id)
-    text, mode = read_settings_text(path)
-    data = _parse(text, path)
-    check_settings_file(path, data, mode)
-    return StoreSettings.from_dict(data)
+    return directory().settings(store_id)
+
+
+def open_erp(store_id: str) -> SqliteErp:
+    """The store's SQLite ERP (``{store_id}.db`` in the folder); use it in a ``with``."""
+    return SqliteErp(stores_folder() / f"{check_store_id(store_id)}.db")
+
+
+def mappings(_store_id: str) -> JsonFileMappingStore:
+    """The saved mappings, shared by every store of the folder."""
+    return JsonFileMappingStore(stores_folder() / "mappings")
 
 
 def run_cycle(store_id: str) -> dict[str, Any]:
@@ -124,28 +129,8 @@ def run_cycle(store_id: str) -> dict[str, Any]:
     nothing, so overlapping triggers double nothing.
     """
     settings = load_store_settings(store_id)
-    folder = stores_folder()
-    mappings = JsonFileMappingStore(folder / "mappings")
-    with SqliteErp(folder / f"{store_id}.db") as erp, settings.connect() as client:
-        ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
+    with open_erp(store_id) as erp, settings.connect() as client:
+        ports = ErpPorts.from_erp(erp, mappings=mappings(store_id), clock=SystemClock())
         runner = SyncRunner(client, settings, ports, inventory=push_inventory(erp.stock))
         report = runner.run_cycle()
     return {"store_id": store_id, **report.to_dict()}
-
-
-def _settings_file(store_id: str) -> Path:
-    if not isinstance(store_id, str) or not STORE_ID.fullmatch(store_id):
-        raise StoreRegistryError("a store id is 1-64 letters, digits, '-' or '_'")
-    folder = stores_folder()
-    for suffix in SUFFIXES:
-        path = folder / f"{store_id}{suffix}"
-        if path.is_file():
-            return path
-    raise StoreRegistryError(f"no settings file for store {store_id} in {folder}")
-
-
-def _parse(text: str, path: Path) -> dict[str, Any]:
-    data = parse_settings_text(text, toml=path.suffix == ".toml")
-    if not isinstance(data, dict):
-        raise StoreRegistryError(f"{path} must hold an object of settings")
-    return data

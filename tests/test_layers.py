@@ -12,7 +12,7 @@ The layers (docs/architecture.md draws them), bottom to top:
 4. mapping
 5. ports, notifications
 6. sync, export
-7. adapters, cli, testing
+7. adapters, cli, testing, contrib (integrations with other engines, e.g. Celery)
 
 The sandbox imports nothing of the SDK outside ``sandbox``; the package root may import
 anything (it re-exports the public API).
@@ -58,7 +58,7 @@ LAYERS: dict[str, int] = {
     "mapping": 4,
     **dict.fromkeys(["ports", "notifications"], 5),
     **dict.fromkeys(["sync", "export"], 6),
-    **dict.fromkeys(["adapters", "cli", "testing"], 7),
+    **dict.fromkeys(["adapters", "cli", "testing", "contrib"], 7),
     "__main__": 8,  # ``python -m bigcommerce_connect``: runs the CLI
 }
 

@@ -24,6 +24,7 @@ from bigcommerce_connect.errors import (
     error_for_response,
     request_id_of,
 )
+from bigcommerce_connect.ratelimit import requested_delay
 from bigcommerce_connect.repairs import WireRepair, decode_json
 from bigcommerce_connect.requester import ApiResponse, Expect
 from bigcommerce_connect.transport import HttpResponse
@@ -75,6 +76,7 @@ class AnswerReader:
             status=response.status,
             headers=response.headers,
             body=response.body,
+            retry_after=_asked_wait(response),
         )
 
     def read(self, response: HttpResponse) -> tuple[Any, list[WireRepair]]:
@@ -153,6 +155,15 @@ def _unexpected_answer(
         request_id=request_id_of(response.headers) if response else None,
         title=reason,
     )
+
+
+#: The statuses of a rate limit (429, and 509 from the older API).
+_RATE_LIMITED: Final = frozenset({429, 509})
+
+
+def _asked_wait(response: HttpResponse) -> float | None:
+    """The wait a rate-limited answer asked for (its headers, read as the governor reads them)."""
+    return requested_delay(response.headers) if response.status in _RATE_LIMITED else None
 
 
 def check_batch_answer(method: str, path: str, answer: ApiResponse) -> None:

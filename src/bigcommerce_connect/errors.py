@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -191,10 +192,19 @@ class ValidationError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """429 (or the older API's 509) after the allowed waits: the store's quota is exhausted."""
+    """429 (or the older API's 509) after the allowed waits: the store's quota is exhausted.
+
+    ``retry_after`` is how many seconds the store said to wait until its quota resets
+    (``X-Rate-Limit-Time-Reset-Ms``, ``X-Retry-After`` or ``Retry-After``), ``None`` when the
+    answer said nothing usable. A job queue uses it as the countdown of its retry.
+    """
 
     code = "rate_limited"
     retryable = True
+
+    def __init__(self, *, retry_after: float | None = None, **fields: Any) -> None:
+        super().__init__(**fields)
+        self.retry_after = retry_after
 
 
 class ServerError(ApiError):
@@ -381,9 +391,20 @@ def _describe_json(data: Any, body: bytes, content_type: str | None) -> tuple[st
 
 
 def error_for_response(
-    *, method: str, path: str, status: int, headers: Mapping[str, str], body: bytes
+    *,
+    method: str,
+    path: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    retry_after: float | None = None,
 ) -> ApiError:
-    """The typed error for an HTTP error answer (any status that is not a usable success)."""
+    """The typed error for an HTTP error answer (any status that is not a usable success).
+
+    ``retry_after`` is the wait a rate-limited answer asked for, as the client read it from
+    the headers (:func:`bigcommerce_connect.ratelimit.requested_delay`); a
+    :class:`RateLimitedError` keeps it when finite.
+    """
     title, field_errors = describe_error_body(body, _header(headers, "Content-Type"))
     request_id = request_id_of(headers)
     if status in _BY_STATUS:
@@ -399,12 +420,18 @@ def error_for_response(
         hint = "check the API token and that the API account still exists"
     elif 300 <= status < 400:
         hint = "redirect not followed: credentials are only sent to the configured API path"
-    return cls(
-        method=method,
-        path=path,
-        status=status,
-        request_id=request_id,
-        title=title,
-        field_errors=field_errors,
-        hint=hint,
-    )
+    fields: dict[str, Any] = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "request_id": request_id,
+        "title": title,
+        "field_errors": field_errors,
+        "hint": hint,
+    }
+    if cls is RateLimitedError:
+        wait = None
+        if retry_after is not None and math.isfinite(retry_after):
+            wait = max(0.0, retry_after)
+        return RateLimitedError(retry_after=wait, **fields)
+    return cls(**fields)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +27,15 @@ from bigcommerce_connect.sync.webhooks import SECRET_HEADER, WebhookHandler
 __all__ = ["LockedError", "StoreImporter"]
 
 log = logging.getLogger("bigcommerce_connect.sync")
+
+
+def lock_owner() -> str:
+    """A store lock owner that says who holds it: host, process id and a unique part.
+
+    A lock's holder (and the PostgreSQL adapter's grant history) then names the machine and
+    process of a run, so an operator can tell a live holder from a dead one.
+    """
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 class LockedError(BigCommerceError):
@@ -60,7 +71,7 @@ class StoreImporter:
         #: The report of the run in progress (or the last one): what a host that stops a run
         #: (Ctrl-C) can still show.
         self.last_report: RunReport | None = None
-        self._owner = uuid.uuid4().hex
+        self._owner = lock_owner()
 
     def context(self, *, preview: bool = False, report: RunReport | None = None) -> SyncContext:
         """A fresh context (and report, unless one is given) for one run."""
@@ -150,10 +161,12 @@ class StoreImporter:
                 job(ctx)
         except LockedError as error:
             ctx.report.failed = True
+            ctx.report.stopped(error.code)
             ctx.report.errors.append(str(error))
         except BigCommerceError as error:
             # The store failed us: the cursor did not move, so the next run retries it all.
             ctx.report.failed = True
+            ctx.report.stopped(error.code, retry_after=getattr(error, "retry_after", None))
             ctx.report.errors.append(str(error))
             ctx.notify(
                 NotificationKind.ERROR,
@@ -165,6 +178,7 @@ class StoreImporter:
             # A 2xx whose data the SDK cannot read where no single record can be set aside
             # (the store's status list, say): like a garbled answer, the run stops cleanly.
             ctx.report.failed = True
+            ctx.report.stopped("unexpected_response")
             ctx.report.errors.append(f"the store sent data the SDK cannot read: {error}")
             ctx.notify(
                 NotificationKind.ERROR,

@@ -58,6 +58,14 @@ class RunReport:
     #: Why the cycle did nothing at all (``SyncRunner.run_cycle`` while ``auto_import`` is
     #: off: "auto_import is off"); ``None`` when it ran. Tells a skip from an empty run.
     skipped: str | None = None
+    #: Why the run (or one of its stages) stopped early: the ``code`` of the first error that
+    #: stopped it ("rate_limited", "network", "server_error", "authentication",
+    #: "permission_denied", "locked", "unexpected_response", ...); ``None`` when nothing did.
+    #: A job queue maps it to "retry later" or "do not retry" without parsing messages.
+    stopped_by: str | None = None
+    #: Seconds the store asked to wait before the next try (a rate limit's reset), when a
+    #: rate limit stopped the run or a stage; the longest such wait. ``None`` otherwise.
+    retry_after: float | None = None
     errors: list[str] = attrs.field(factory=list)
     notifications: list[Notification] = attrs.field(factory=list)
     #: Notifications delivered to the host but not kept here (past the first thousand).
@@ -74,6 +82,16 @@ class RunReport:
             self.would_notify.append(notification)
         else:
             self.would_notify_dropped += 1
+
+    def stopped(self, code: str, *, retry_after: float | None = None) -> None:
+        """Record that an error with ``code`` stopped the run or a stage (the first one wins).
+
+        ``retry_after`` (a rate limit's reset) is kept as the longest wait any stop asked for.
+        """
+        if self.stopped_by is None:
+            self.stopped_by = code
+        if retry_after is not None:
+            self.retry_after = max(retry_after, self.retry_after or 0.0)
 
     def plan(self, entity: str, external_id: object, action: str, detail: str = "") -> None:
         """Record an action (kept in preview runs, where nothing is written)."""
@@ -107,6 +125,8 @@ class RunReport:
             "failed": self.failed,
             "interrupted": self.interrupted,
             "skipped": self.skipped,
+            "stopped_by": self.stopped_by,
+            "retry_after": self.retry_after,
             "errors": list(self.errors),
             "notifications": [_note(n) for n in self.notifications],
             "notifications_dropped": self.notifications_dropped,

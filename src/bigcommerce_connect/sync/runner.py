@@ -145,6 +145,7 @@ def _stage(ctx: SyncContext, name: str, work: Callable[[], object]) -> None:
         raise  # another runner took the store over: nothing more may run
     except BigCommerceError as error:
         ctx.report.failed = True
+        ctx.report.stopped(error.code, retry_after=getattr(error, "retry_after", None))
         ctx.report.errors.append(f"{name}: {error}")
         ctx.notify(
             NotificationKind.ERROR,

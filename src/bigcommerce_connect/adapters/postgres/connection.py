@@ -79,9 +79,9 @@ class PostgresDatabase:
 
     def _configure(self, statement_timeout: float) -> None:
         connection = self._connection
-        schema = sql.Identifier(self.schema)
-        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
-        connection.execute(sql.SQL("SET search_path TO {}").format(schema))
+        # The schema itself is created by the migration (under its advisory lock: two workers
+        # creating it at once would collide); the search path may name it before it exists.
+        connection.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
         milliseconds = int(statement_timeout * 1000)
         connection.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(milliseconds)))
 

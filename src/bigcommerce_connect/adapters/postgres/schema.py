@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from bigcommerce_connect.adapters.postgres.connection import advisory_key
 from bigcommerce_connect.adapters.sql.database import SchemaVersionError
@@ -163,7 +164,8 @@ def _refuse_newer(version: int, where: str) -> None:
 
 
 def migrate(connection: psycopg.Connection[Any], schema: str) -> int:
-    """Bring ``schema`` (the connection's search path) up to date; return the version found.
+    """Create ``schema`` (the connection's search path) if missing and bring it up to date;
+    return the version found.
 
     ``connection`` must be in autocommit mode. Raises :class:`SchemaVersionError` for a
     schema written by a newer SDK.
@@ -171,6 +173,7 @@ def migrate(connection: psycopg.Connection[Any], schema: str) -> int:
     where = f"PostgreSQL schema {schema}"
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("migrate", schema),))
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         connection.execute(_VERSION_TABLE)
         found = schema_version(connection)
         _refuse_newer(found, where)
