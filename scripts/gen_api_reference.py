@@ -113,7 +113,10 @@ def value_text(obj: object) -> str:
 def attribute_doc(name: str, obj: object) -> str:
     """The attribute docstring or ``#:`` comment where ``name`` is assigned to ``obj``."""
     for module_name, doc in assignments().get(name, ()):
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue  # a module of an optional extra not installed (adapters.postgres)
         if getattr(module, name, None) is obj:
             return doc
     return ""

@@ -18,6 +18,8 @@ The convention the examples are written to:
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
@@ -118,9 +120,26 @@ def test_the_python_examples_of_a_page_run(
     try:
         for block in blocks(page):
             if block.lang == "python" and block.not_run is None:
+                skip_without_its_extras(block)
                 exec(compile(block.code, block.where, "exec"), namespace)  # noqa: S102
     finally:
         close_what_is_left(namespace)
+
+
+#: Third-party modules a doc example may import, and the extra that installs each.
+EXTRAS_OF = {"celery": "celery", "psycopg": "postgres", "redis": "recipes", "rq": "recipes"}
+
+
+def skip_without_its_extras(block: Block) -> None:
+    """Skip the rest of the page, saying why, when this block imports a missing extra."""
+    for node in ast.walk(ast.parse(block.code)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.partition(".")[0]
+            if top in EXTRAS_OF and importlib.util.find_spec(top) is None:
+                pytest.skip(f"{block.where} needs the {EXTRAS_OF[top]} extra ({top})")
 
 
 @pytest.mark.parametrize("block", json_blocks(), ids=lambda b: b.where)
