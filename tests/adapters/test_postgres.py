@@ -27,7 +27,9 @@ psycopg = pytest.importorskip(
 from bigcommerce_connect.adapters.postgres import (  # noqa: E402
     SCHEMA_VERSION,
     PostgresErp,
+    schema_for,
 )
+from bigcommerce_connect.adapters.postgres.connection import SCHEMA_NAME  # noqa: E402
 from bigcommerce_connect.adapters.sql.database import SchemaVersionError  # noqa: E402
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -333,3 +335,20 @@ def test_one_winner_among_processes(postgres_conninfo: str) -> None:
         # The winner exited without releasing: its lease holds until it runs out.
         assert not erp.lock.try_acquire(LOCK, "us")
         assert [g.owner for g in erp.lock.grants(LOCK)] == [f"p{results.index('True')}"]
+
+
+@pytest.mark.parametrize(
+    "store_id", ["shop-eu", "Shop-EU", "shop_eu", "SHOP.EU", "a" * 64, "ünïcode-shop", "9shop"]
+)
+def test_every_store_id_gets_a_valid_schema_of_its_own(store_id: str) -> None:
+    schema = schema_for(store_id)
+    assert SCHEMA_NAME.fullmatch(schema)
+    assert schema == schema_for(store_id)  # stable across processes
+    others = {"shop-eu", "Shop-EU", "shop_eu", "SHOP.EU"} - {store_id}
+    assert all(schema_for(other) != schema for other in others)
+
+
+def test_a_store_schema_is_a_usable_schema(postgres_conninfo: str) -> None:
+    with PostgresErp(postgres_conninfo, schema=schema_for("Shop-EU")) as erp:
+        assert erp.schema.startswith("store_shop_eu_")
+        erp.sync_state.set_cursor("orders", T0)

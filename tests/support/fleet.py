@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bigcommerce_connect.adapters.postgres import PostgresErp
+from bigcommerce_connect.adapters.postgres import PostgresErp, schema_for
 from bigcommerce_connect.sandbox import Sandbox
 from support.reliability import SOAK_FAULTS, all_awaiting_fulfillment, catalogue
 from support.sandboxes import StartSandbox
@@ -41,7 +41,7 @@ class FleetStore:
     @property
     def schema(self) -> str:
         """Its ERP's PostgreSQL schema (as support.fleet_app names it)."""
-        return "store_" + self.store_id.replace("-", "_")
+        return schema_for(self.store_id)
 
     def statuses(self, order_ids: Sequence[int]) -> dict[int, int]:
         """The store's status of each order."""

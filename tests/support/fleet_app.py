@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from celery import Celery
 
-from bigcommerce_connect.adapters.postgres import PostgresErp
+from bigcommerce_connect.adapters.postgres import PostgresErp, schema_for
 from bigcommerce_connect.contrib.celery import Backoff, register
 from bigcommerce_connect.contrib.stores import FolderStores
 from bigcommerce_connect.retry import RetryPolicy
@@ -37,14 +37,9 @@ CLIENT_OPTIONS = {
 }
 
 
-def schema_of(store_id: str) -> str:
-    """The PostgreSQL schema of a store's ERP."""
-    return "store_" + store_id.lower().replace("-", "_")
-
-
 def open_erp(store_id: str) -> PostgresErp:
     """The store's ERP: its schema of the fleet's database, with a short lock lease."""
-    return PostgresErp(os.environ["FLEET_ERP"], schema=schema_of(store_id), lock_lease=LEASE)
+    return PostgresErp(os.environ["FLEET_ERP"], schema=schema_for(store_id), lock_lease=LEASE)
 
 
 app = Celery("fleet", broker=BROKER, backend=BROKER)

@@ -20,6 +20,8 @@ repositories (:mod:`~bigcommerce_connect.adapters.sql`), one schema per store::
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -37,7 +39,22 @@ __all__ = [
     "PostgresDatabase",
     "PostgresErp",
     "PostgresLock",
+    "schema_for",
 ]
+
+
+def schema_for(store_id: str) -> str:
+    """A schema name for a store id: readable, valid, and different for different ids.
+
+    ``"Shop-EU"`` becomes ``store_shop_eu_<8 hex digits>``: lower-cased with ``_`` for any other
+    character (at most 40 of them), then a digest of the exact id, so ids that differ only in
+    case or punctuation (``shop-eu``, ``Shop_EU``) never share a schema.
+    """
+    if not store_id:
+        raise ValueError("a store id is needed")
+    readable = re.sub(r"[^a-z0-9]", "_", store_id.lower())[:40]
+    digest = hashlib.sha256(store_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"store_{readable}_{digest}"
 
 
 class PostgresErp(SqlPorts):
