@@ -510,7 +510,11 @@ def _webhook_task(integration: CeleryIntegration) -> Callable[..., dict[str, Any
             ):
                 raise TypeError("headers must be a dict of text")
         except (AttributeError, UnicodeError, binascii.Error, TypeError) as error:
-            log.warning("webhook for store %s refused: %s", store_id, _describe(error))
+            # The id is not checked yet: never echo an untrusted one into the log.
+            shown = store_id if isinstance(store_id, str) and check_id_quietly(store_id) else None
+            log.warning(
+                "webhook for store %s refused: %s", shown or "(invalid id)", _describe(error)
+            )
             data = {"store_id": None, "outcome": "rejected", "http_status": 400, "failed": True}
             return {**data, "retries": retries}
 
