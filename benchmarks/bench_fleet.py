@@ -35,14 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fleet's support modules
 
 from bigcommerce_connect.sandbox import SandboxConfig, run_sandbox  # noqa: E402
-from support.fleet import (  # noqa: E402
-    Profile,
-    build_fleet,
-    celery_process,
-    erp_counts,
-    fleet_env,
-    worker_role,
-)
+from support.celery_workers import celery_process, prefork_worker  # noqa: E402
+from support.fleet import TESTS, Profile, build_fleet, erp_counts, fleet_env  # noqa: E402
 from support.postgres_server import start_postgres  # noqa: E402
 from support.redis_server import start_redis  # noqa: E402
 
@@ -72,7 +66,8 @@ def run_arm(workers: int, orders: int, folder: Path, redis_url: str, server: Any
         import support.fleet_app as fleet_app
 
         log = folder / f"worker-{workers}.log"
-        with celery_process(worker_role(workers, f"bench{workers}"), env, log) as worker:
+        role = prefork_worker(workers, f"bench{workers}")
+        with celery_process("support.fleet_app", role, env=env, log=log, cwd=TESTS) as worker:
             started = time.perf_counter()
             for store in fleet:
                 fleet_app.integration.sync_store.delay(store.store_id)

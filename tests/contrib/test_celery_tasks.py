@@ -29,6 +29,7 @@ from bigcommerce_connect.contrib.celery import (
 )
 from bigcommerce_connect.contrib.stores import FolderStores, check_store_id
 from bigcommerce_connect.sync.webhooks import SECRET_HEADER
+from support.celery_workers import order_created, write_webhook_secret
 from support.recipes import Registry
 
 celery = pytest.importorskip("celery", reason="the celery extra is not installed")
@@ -267,32 +268,13 @@ def test_configure_sets_what_the_guarantees_rely_on(make_integration: MakeIntegr
         make_integration(configure=True, visibility_timeout=60, backoff=Backoff(maximum=600))
 
 
-def write_secret(registry: Registry, store_id: str, secret: str) -> None:
-    path = registry.folder / f"{store_id}.webhook-secret"
-    path.write_text(secret, encoding="utf-8")
-    path.chmod(0o600)
-
-
-def order_delivery(store_hash: str, order_id: int) -> bytes:
-    return json.dumps(
-        {
-            "scope": "store/order/created",
-            "store_id": "1001",
-            "producer": f"stores/{store_hash}",
-            "data": {"type": "order", "id": order_id},
-            "hash": f"h{order_id}",
-            "created_at": 1767225600,
-        }
-    ).encode()
-
-
 def test_a_webhook_imports_its_order_once_and_a_redelivery_is_a_duplicate(
     registry: Registry, make_integration: MakeIntegration
 ) -> None:
     sandbox = registry.add("shop-eu", orders=3, auto_import=False)
-    write_secret(registry, "shop-eu", "hook-secret-canary")
+    write_webhook_secret(registry.folder, "shop-eu", "hook-secret-canary")
     order_id = sandbox.store.add_order(line_count=1)
-    body = order_delivery(sandbox.store_hash, order_id)
+    body = order_created(sandbox.store_hash, order_id)
     args = webhook_wire_args("shop-eu", {SECRET_HEADER: "hook-secret-canary"}, body)
     integration = make_integration()
 
@@ -308,9 +290,9 @@ def test_a_webhook_with_a_wrong_secret_is_rejected_without_retry(
     registry: Registry, make_integration: MakeIntegration
 ) -> None:
     sandbox = registry.add("shop-eu", orders=3)
-    write_secret(registry, "shop-eu", "hook-secret-canary")
+    write_webhook_secret(registry.folder, "shop-eu", "hook-secret-canary")
     order_id = sandbox.store.add_order(line_count=1)
-    body = order_delivery(sandbox.store_hash, order_id)
+    body = order_created(sandbox.store_hash, order_id)
     integration = make_integration()
 
     with retries_seen() as retries:
@@ -328,9 +310,9 @@ def test_a_webhook_failing_on_the_store_is_retried(
     registry: Registry, make_integration: MakeIntegration
 ) -> None:
     sandbox = registry.add("shop-eu", orders=3)
-    write_secret(registry, "shop-eu", "hook-secret-canary")
+    write_webhook_secret(registry.folder, "shop-eu", "hook-secret-canary")
     order_id = sandbox.store.add_order(line_count=1)
-    body = order_delivery(sandbox.store_hash, order_id)
+    body = order_created(sandbox.store_hash, order_id)
     args = webhook_wire_args("shop-eu", {SECRET_HEADER: "hook-secret-canary"}, body)
     sandbox.knobs.fail_next("503", n=1)  # the order's read fails once
     integration = make_integration(client_options={"retry": RetryPolicy(max_attempts=1)})

@@ -10,9 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +19,14 @@ import pytest
 
 from bigcommerce_connect.contrib.celery import SECRET_DIGEST_HEADER
 from bigcommerce_connect.sync.webhooks import SECRET_HEADER
+from support.celery_workers import (
+    celery_process,
+    order_created,
+    python_path,
+    solo_worker,
+    tail,
+    write_webhook_secret,
+)
 from support.recipes import ROOT, Registry
 from support.redis_server import RedisServer
 
@@ -35,32 +41,13 @@ TASK_TIMEOUT = 120.0
 SECRET = "webhook-secret-canary-3f9a"
 
 
-def write_secret(registry: Registry, store_id: str) -> None:
-    path = registry.folder / f"{store_id}.webhook-secret"
-    path.write_text(SECRET, encoding="utf-8")
-    path.chmod(0o600)
-
-
-def order_delivery(store_hash: str, order_id: int) -> bytes:
-    return json.dumps(
-        {
-            "scope": "store/order/created",
-            "store_id": "1001",
-            "producer": f"stores/{store_hash}",
-            "data": {"type": "order", "id": order_id},
-            "hash": f"h{order_id}",
-            "created_at": 1767225600,
-        }
-    ).encode()
-
-
 def test_a_worker_imports_every_order_once_by_cycles_and_webhooks(
     registry: Registry, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     stores = ("shop-eu", "shop-us")
     sandboxes = {store: registry.add(store) for store in stores}
     waiting = {store: registry.waiting(store) for store in stores}
-    write_secret(registry, "shop-eu")
+    write_webhook_secret(registry.folder, "shop-eu", SECRET)
     _app, integration = build(registry.folder, redis_server.url)
 
     with celery_worker(registry, redis_server, tmp_path / "worker.log"):
@@ -69,7 +56,7 @@ def test_a_worker_imports_every_order_once_by_cycles_and_webhooks(
         again = [integration.sync_store.delay(s).get(timeout=TASK_TIMEOUT) for s in stores]
         # A new order arrives by webhook; the store delivers it twice.
         order_id = sandboxes["shop-eu"].store.add_order(line_count=1)
-        body = order_delivery(sandboxes["shop-eu"].store_hash, order_id)
+        body = order_created(sandboxes["shop-eu"].store_hash, order_id)
         headers = {SECRET_HEADER: SECRET, "Cookie": "session=abc"}
         hooks = [
             integration.enqueue_webhook("shop-eu", headers, body).get(timeout=TASK_TIMEOUT)
@@ -90,9 +77,9 @@ def test_the_broker_carries_store_ids_never_settings_or_secrets(
     registry: Registry, redis_server: RedisServer
 ) -> None:
     sandbox = registry.add("shop-eu", orders=3)
-    write_secret(registry, "shop-eu")
+    write_webhook_secret(registry.folder, "shop-eu", SECRET)
     _app, integration = build(registry.folder, redis_server.url)
-    body = order_delivery(sandbox.store_hash, 1)
+    body = order_created(sandbox.store_hash, 1)
 
     integration.sync_store.delay("shop-eu")
     integration.enqueue_webhook("shop-eu", {SECRET_HEADER: SECRET}, body)
@@ -120,26 +107,11 @@ def celery_worker(
     registry: Registry, redis: RedisServer, log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     """``celery -A contrib_fleet_app worker`` (solo pool) until a warm shutdown."""
-    flags = "--pool=solo --without-gossip --without-mingle --without-heartbeat --loglevel=INFO"
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "contrib_fleet_app", "worker", *flags.split()),
-        *("--hostname", f"contrib-{os.getpid()}@localhost"),
-    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("BIGCOMMERCE_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")])
-    env.update(REDIS_URL=redis.url, CONTRIB_STORES=str(registry.folder))
-    with log.open("wb") as output:
-        # This interpreter, a module by name: nothing untrusted in the command.
-        worker = subprocess.Popen(  # noqa: S603
-            command, cwd=HERE, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
-        try:
-            yield worker
-        finally:
-            worker.send_signal(signal.SIGTERM)  # warm shutdown: the current task finishes
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=10)
-    assert worker.returncode == 0, log.read_text(encoding="utf-8", errors="replace")[-4000:]
+    env.update(
+        PYTHONPATH=python_path(HERE, ROOT), REDIS_URL=redis.url, CONTRIB_STORES=str(registry.folder)
+    )
+    role = solo_worker(f"contrib-{os.getpid()}")
+    with celery_process("contrib_fleet_app", role, env=env, log=log, cwd=HERE) as worker:
+        yield worker
+    assert worker.returncode == 0, tail(log)

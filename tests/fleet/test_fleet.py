@@ -30,6 +30,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,26 +47,26 @@ pytest.importorskip(
 from bigcommerce_connect.adapters.postgres import LockGrant, PostgresErp
 from bigcommerce_connect.sandbox.webhooks import build_payload
 from bigcommerce_connect.sync.webhooks import SECRET_HEADER
+from support.celery_workers import celery_process, children, prefork_worker, stop, tail
 from support.fleet import (
     AWAITING_FULFILLMENT,
     AWAITING_SHIPMENT,
     CALM,
     FAULTY,
+    TESTS,
     TIGHT,
     FleetStore,
     build_fleet,
-    celery_process,
-    children,
     erp_counts,
     fleet_env,
-    stop,
-    worker_role,
 )
 from support.redis_server import RedisServer
 from support.sandboxes import StartSandbox
 
 pytestmark = [pytest.mark.fleet, pytest.mark.timeout(900)]
 
+#: The Celery application every fleet process runs (tests/support/fleet_app.py).
+APP = "support.fleet_app"
 STORES = 20
 ORDERS = 300
 #: Two prefork workers ("machines") of two pool processes each: four worker processes.
@@ -121,10 +122,11 @@ def test_a_fleet_imports_every_order_exactly_once_through_killed_workers(
         return sum(erp_counts(postgres_conninfo, fleet).values()) >= total * share
 
     a_log, b_log = tmp_path / "worker-a.log", tmp_path / "worker-b.log"
+    fleet_process = partial(celery_process, APP, env=env, cwd=TESTS)
     with (
-        celery_process(worker_role(POOL, WORKERS[0]), env, a_log) as survivor,
-        celery_process(worker_role(POOL, WORKERS[1]), env, b_log) as doomed,
-        celery_process(beat_role, env, tmp_path / "beat.log") as beat,
+        fleet_process(prefork_worker(POOL, WORKERS[0]), log=a_log) as survivor,
+        fleet_process(prefork_worker(POOL, WORKERS[1]), log=b_log) as doomed,
+        fleet_process(beat_role, log=tmp_path / "beat.log") as beat,
     ):
         _wait(lambda: imported_at_least(0.2), survivor, a_log)
         # A pool process dies mid-cycle (OOM killer, say): its worker requeues the task.
@@ -137,7 +139,7 @@ def test_a_fleet_imports_every_order_exactly_once_through_killed_workers(
         stop(beat)
         _wait(lambda: _broker_drained(redis_server), survivor, a_log)
 
-    assert survivor.returncode == 0, _tail(a_log)
+    assert survivor.returncode == 0, tail(a_log)
     dead_holdings = 0
     for store in fleet:
         _assert_exactly_once(store, postgres_conninfo)
@@ -156,8 +158,8 @@ def _wait(done: Callable[[], bool], worker: subprocess.Popen[bytes], log: Path) 
             worker.wait(timeout=0.25)
         except subprocess.TimeoutExpired:
             continue
-        pytest.fail(f"the worker exited ({worker.returncode}): {_tail(log)}")
-    pytest.fail(f"the fleet did not finish in time: {_tail(log)}")
+        pytest.fail(f"the worker exited ({worker.returncode}): {tail(log)}")
+    pytest.fail(f"the fleet did not finish in time: {tail(log)}")
 
 
 def _lock_owners(conninfo: str, fleet: list[FleetStore]) -> list[str]:
@@ -283,7 +285,3 @@ def _state(meta: dict[str, Any]) -> str:
         result = meta.get("result") or {}
         return f"REVOKED:{' '.join(map(str, result.get('exc_message') or []))}"
     return status
-
-
-def _tail(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")[-4000:] if path.exists() else ""

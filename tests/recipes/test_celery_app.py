@@ -8,15 +8,14 @@ instead of in a signal handler whose exception Celery would swallow.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from support.celery_workers import celery_process, solo_worker, tail
 from support.recipes import ROOT, STORES_ENV, ImportRecipe, Registry, recipe_env
 from support.redis_server import RedisServer
 
@@ -118,25 +117,8 @@ def celery_worker(
     every: str = "300",
 ) -> Iterator[subprocess.Popen[bytes]]:
     """``celery -A examples.celery_app worker`` (solo pool) until a warm shutdown."""
-    worker_flags = "--pool=solo --without-gossip --without-mingle --without-heartbeat"
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "examples.celery_app", "worker"),
-        *worker_flags.split(),
-        *("--loglevel=INFO", "--hostname", f"recipes-{os.getpid()}@localhost", *extra),
-    ]
+    role = [*solo_worker(f"recipes-{os.getpid()}"), *extra]
     env = recipe_env(registry, REDIS_URL=redis.url, BIGCOMMERCE_CONNECT_SYNC_EVERY=every)
-    with log.open("wb") as output:
-        # This interpreter, the module by name: nothing untrusted in the command.
-        worker = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
-        try:
-            yield worker
-        finally:
-            worker.send_signal(signal.SIGTERM)  # warm shutdown: the current task finishes
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=10)
-    assert worker.returncode == 0, log.read_text(encoding="utf-8", errors="replace")[-4000:]
+    with celery_process("examples.celery_app", role, env=env, log=log, cwd=ROOT) as worker:
+        yield worker
+    assert worker.returncode == 0, tail(log)

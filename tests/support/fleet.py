@@ -1,26 +1,23 @@
-"""The fleet of the fleet test and benchmark: sandbox stores, their settings, the processes.
+"""The fleet of the fleet test and benchmark: sandbox stores, their settings, their ERPs.
 
 :func:`build_fleet` starts the sandbox stores (different seeds; some hostile, some with a
 tight quota), writes each store's settings file and webhook secret (0600) into a folder for
-``FolderStores``, and gives each store's ERP schema the store's items. :func:`celery_process`
-runs ``celery -A support.fleet_app ...`` with the fleet's environment.
+``FolderStores``, and gives each store's ERP schema the store's items. :func:`fleet_env` is
+the environment of ``celery -A support.fleet_app`` (run with support.celery_workers).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bigcommerce_connect.adapters.postgres import PostgresErp, schema_for
 from bigcommerce_connect.sandbox import Sandbox
+from support.celery_workers import python_path, write_webhook_secret
 from support.reliability import SOAK_FAULTS, all_awaiting_fulfillment, catalogue
 from support.sandboxes import StartSandbox
 
@@ -108,6 +105,7 @@ def _private_file(path: Path, text: str) -> None:
 
 
 def _write_settings(folder: Path, store: FleetStore) -> None:
+    """The store's settings file and webhook secret, both private."""
     settings = {
         "api_path": store.sandbox.api_path,
         "api_token": store.sandbox.access_token,
@@ -116,71 +114,19 @@ def _write_settings(folder: Path, store: FleetStore) -> None:
         "notify_to": "ops",
     }
     _private_file(folder / f"{store.store_id}.json", json.dumps(settings))
-    _private_file(folder / f"{store.store_id}.webhook-secret", store.secret)
+    write_webhook_secret(folder, store.store_id, store.secret)
 
 
 def fleet_env(folder: Path, broker: str, conninfo: str, **extra: str) -> dict[str, str]:
     """The environment of the fleet's Celery processes (and of the test importing the app)."""
-    path = os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH", "")) if p)
     return {
         **os.environ,
-        "PYTHONPATH": path,
+        "PYTHONPATH": python_path(TESTS),
         "FLEET_BROKER": broker,
         "FLEET_STORES": str(folder),
         "FLEET_ERP": conninfo,
         **extra,
     }
-
-
-@contextmanager
-def celery_process(
-    role: Sequence[str], env: dict[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """``celery -A support.fleet_app <role>`` until a warm shutdown (SIGTERM) at the end."""
-    command = [sys.executable, "-m", "celery", "-A", "support.fleet_app", *role]
-    with log.open("wb") as output:
-        # This interpreter, our module, arguments from the caller's constants.
-        process = subprocess.Popen(  # noqa: S603
-            command, cwd=TESTS, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
-        try:
-            yield process
-        finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    """SIGTERM (a worker finishes its current tasks), then SIGKILL if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def children(pid: int) -> list[int]:
-    """The process ids of ``pid``'s children (a prefork worker's pool processes)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found.extend(int(child) for child in task.read_text().split())
-    return found
-
-
-def worker_role(concurrency: int, name: str) -> list[str]:
-    """The arguments of a prefork worker with ``concurrency`` pool processes."""
-    return [
-        "worker",
-        "--pool=prefork",
-        f"--concurrency={concurrency}",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--loglevel=INFO",
-        "--hostname",
-        f"{name}@localhost",
-    ]
 
 
 def erp_counts(conninfo: str, fleet: Sequence[FleetStore]) -> dict[str, int]:
