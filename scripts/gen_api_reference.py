@@ -40,7 +40,12 @@ MODULES = (
     ("bigcommerce_connect.sync.quarantine", "A run's quarantine and its text helpers"),
     ("bigcommerce_connect.export", "Product, inventory and B2B export"),
     ("bigcommerce_connect.adapters.memory", "In-memory adapters (tests)"),
+    ("bigcommerce_connect.adapters.sql", "The repositories both SQL adapters share"),
     ("bigcommerce_connect.adapters.sqlite", "SQLite adapters (demo and small users)"),
+    # adapters.postgres is not listed: it imports psycopg (the postgres extra), and this page
+    # is checked by a test that runs without the extras. docs/adapters.md describes it.
+    ("bigcommerce_connect.contrib.celery", "Many stores on Celery (celery itself not imported)"),
+    ("bigcommerce_connect.contrib.stores", "Stores by id: the store directory of the queues"),
     ("bigcommerce_connect.sandbox", "The local sandbox store"),
     ("bigcommerce_connect.testing.contract", "The adapter contract suite"),
 )

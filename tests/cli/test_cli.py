@@ -220,3 +220,29 @@ def test_check_trusts_a_given_ca_file(
         flags = ["--api-path", tls.api_path, "--allow-insecure-host", "--ca-file", tls.ca_file]
         assert main(["check", *flags]) == 0
     assert "All checks passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # A control character inside the token: TOML readers name the character they refuse.
+        ("store.toml", 'api_path = "https://x"\napi_token = "tok-\x01-SECRETPART"\n'),
+        ("store.toml", 'api_token = "tok-SECRETPART\n'),  # unterminated string
+        ("store.json", '{"api_token": "tok-SECRETPART", }'),
+    ],
+)
+def test_a_broken_settings_file_is_reported_without_quoting_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    settings = tmp_path / name
+    settings.write_text(text, "utf-8")
+    settings.chmod(0o600)
+
+    assert main(["sync", "--settings", str(settings), "--db", str(tmp_path / "e.db")]) == 1
+
+    err = capsys.readouterr().err
+    assert str(settings) in err
+    assert "line" in err  # where, so the owner can fix it
+    assert "SECRETPART" not in err
+    assert "\x01" not in err
+    assert "\\x01" not in err

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import os
 from pathlib import Path
 from typing import Any, Final
 
 from bigcommerce_connect.cli.subcommand import CliError
 from bigcommerce_connect.client import BigCommerceClient
-from bigcommerce_connect.settings import SettingsError, StoreSettings
+from bigcommerce_connect.settings import SettingsError, StoreSettings, parse_settings_text
 from bigcommerce_connect.settings_files import check_settings_file, read_settings_text
 
 __all__ = ["TOKEN_ENV", "add_store_flags", "client_for", "load_settings"]
@@ -50,8 +48,7 @@ def _read_settings_file(path: str) -> dict[str, Any]:
         raise CliError(f"cannot read the settings file {path}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise CliError(f"the settings file {path} is not UTF-8 text") from None
-    toml = Path(path).suffix.lower() == ".toml"
-    data = _parse_toml(text, path) if toml else _parse_json(text, path)
+    data = _parse(text, path)
     try:
         check_settings_file(path, data, mode)
     except SettingsError as error:
@@ -59,38 +56,15 @@ def _read_settings_file(path: str) -> dict[str, Any]:
     return data
 
 
-def _parse_json(text: str, path: str) -> dict[str, Any]:
+def _parse(text: str, path: str) -> dict[str, Any]:
+    """The settings file's data; its parse errors say where, never quote it (the token)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CliError(f"{path} is not valid JSON (line {error.lineno})") from None
+        data = parse_settings_text(text, toml=Path(path).suffix.lower() == ".toml")
+    except SettingsError as error:
+        raise CliError(f"{path}: {'; '.join(error.problems)}") from None
     if not isinstance(data, dict):
         raise CliError(f"{path} must hold an object of settings")
     return data
-
-
-def _parse_toml(text: str, path: str) -> dict[str, Any]:
-    tomllib = _toml_reader()
-    if tomllib is None:
-        raise CliError(
-            f"{path}: reading TOML on Python 3.10 needs the 'toml' extra "
-            "(pip install 'bigcommerce-connect[toml]'), or use a JSON settings file"
-        )
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CliError(f"{path} is not valid TOML: {error}") from None
-    return data
-
-
-def _toml_reader() -> Any:
-    # The standard library reads TOML from Python 3.11; tomli is the same module for 3.10.
-    for name in ("tomllib", "tomli"):
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    return None
 
 
 def load_settings(args: argparse.Namespace) -> StoreSettings:
