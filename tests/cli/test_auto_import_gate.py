@@ -103,10 +103,18 @@ def restore_signals() -> Iterator[None]:
 class OneCycle(SyncRunner):
     """The real runner; after its first cycle it asks the watch loop to stop (SIGTERM)."""
 
+    stop_with = signal.SIGTERM
+
     def run_cycle(self, *, preview: bool = False) -> RunReport:
         report = super().run_cycle(preview=preview)
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), self.stop_with)
         return report
+
+
+class OneCycleThenCtrlC(OneCycle):
+    """The same, stopped by Ctrl-C (SIGINT) instead."""
+
+    stop_with = signal.SIGINT
 
 
 @pytest.mark.skipif(os.name != "posix", reason="stops the watch loop with SIGTERM")
@@ -121,6 +129,20 @@ def test_watch_with_auto_import_on_runs_cycles(
     report = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert report["skipped"] is None
     assert report["orders_imported"] > 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stops the watch loop with SIGINT")
+@pytest.mark.usefixtures("restore_signals")
+def test_ctrl_c_ends_the_watch_after_its_cycle_with_130(
+    sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sync_cmd, "SyncRunner", OneCycleThenCtrlC)
+    path = settings_file(tmp_path, sb, "store.toml", auto_import=True)
+    argv = ["sync", "--settings", str(path), "--db", str(tmp_path / "e.db"), "--watch", "300"]
+    assert main([*argv, "--json"]) == 130
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.splitlines()[-1])["orders_imported"] > 0  # the cycle finished
+    assert "running again is safe" in captured.err
 
 
 def cycle(sb: Sandbox, *, auto_import: bool) -> RunReport:

@@ -134,9 +134,14 @@ def interrupted_message(report: RunReport) -> str:
 
 
 def _watch(runner: SyncRunner, args: argparse.Namespace) -> int:
+    """Cycles every ``--watch`` seconds. SIGTERM or Ctrl-C ends the loop once the running
+    cycle is done: SIGTERM (a service manager) with the last cycle's exit code, Ctrl-C with
+    130 and a line saying so, as a one-off ``sync`` does."""
     stop = threading.Event()
+    received: list[int] = []
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         stop.set()
 
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -145,6 +150,11 @@ def _watch(runner: SyncRunner, args: argparse.Namespace) -> int:
     while not stop.is_set():
         code = _report(runner.run_cycle(preview=args.dry_run), args)
         stop.wait(args.watch)
+    if signal.SIGINT in received:
+        sys.stderr.write(
+            "interrupted: the watch stopped after its last cycle; running again is safe\n"
+        )
+        return INTERRUPTED
     return code
 
 
