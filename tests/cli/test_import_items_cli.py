@@ -82,8 +82,31 @@ def test_an_unknown_mapping_is_one_clear_line(
     code = main([*argv, "--db", str(tmp_path / "erp.db"), "--mapping", "MyTypo"])
 
     captured = capsys.readouterr()
-    assert code == 1
+    assert code == 2  # checked at start, like sync's statuses and mappings
     assert captured.out == ""
     assert captured.err.startswith("bigcommerce-connect import: ")
     assert captured.err.count("\n") == 1
     assert "'MyTypo'" in captured.err
+    assert "automatic:item_import" in captured.err  # the valid names, to fix it from the line
+    assert sb.requests.count() == 0  # nothing read from the store
+
+
+def test_a_mapping_of_another_kind_is_refused_at_start(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["import", "items", "--api-path", sb.api_path, "--allow-insecure-host"]
+
+    code = main([*argv, "--db", str(tmp_path / "erp.db"), "--mapping", "automatic:order_import"])
+
+    assert code == 2
+    assert "is a order_import mapping, not item_import" in capsys.readouterr().err
+    assert sb.requests.count() == 0
+
+
+def test_the_named_default_mapping_is_accepted(
+    sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "erp.db")
+    code, report = import_items(sb, db, capsys, "--mapping", "automatic:item_import")
+    assert code == 0, report
+    assert report["items_created"] == store_records(sb)

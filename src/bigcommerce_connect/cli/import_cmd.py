@@ -16,8 +16,9 @@ from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.cli.display import json_text, terminal_text
 from bigcommerce_connect.cli.export_cmd import add_export_flags
+from bigcommerce_connect.cli.preflight import named_mapping_problem
 from bigcommerce_connect.cli.store_options import client_for, load_settings
-from bigcommerce_connect.cli.subcommand import Subparsers
+from bigcommerce_connect.cli.subcommand import Subparsers, UsageError
 from bigcommerce_connect.cli.sync_cmd import mappings_dir
 from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.sync import ErpPorts, StoreImporter
@@ -45,8 +46,13 @@ def add_parser(subparsers: Subparsers) -> None:
 def run_items(args: argparse.Namespace) -> int:
     """Import the store's products and variants as ERP items; 1 when one failed."""
     settings = load_settings(args)
+    mappings = JsonFileMappingStore(mappings_dir(args.db))
+    if args.mapping:
+        # Checked before anything is read: every item would fail on it one by one (exit 2).
+        problem = named_mapping_problem(mappings, args.mapping, "item_import")
+        if problem is not None:
+            raise UsageError(f"--mapping: {problem}")
     with SqliteErp(args.db) as erp, client_for(args, settings) as client:
-        mappings = JsonFileMappingStore(mappings_dir(args.db))
         ports = ErpPorts.from_erp(erp, mappings=mappings, clock=SystemClock())
         importer = StoreImporter(client, settings, ports)
         report = importer.import_items(preview=args.dry_run, mapping=args.mapping)

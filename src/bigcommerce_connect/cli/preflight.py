@@ -19,7 +19,7 @@ from bigcommerce_connect.settings import StoreSettings
 from bigcommerce_connect.status import UnknownStatusError
 from bigcommerce_connect.sync.status_moves import QueueStart, resolve_queue
 
-__all__ = ["check_start", "mapping_problems", "status_problem"]
+__all__ = ["check_start", "mapping_problems", "named_mapping_problem", "status_problem"]
 
 # The settings fields that name a mapping, and the kind of mapping each must name.
 _NAMED_MAPPINGS: Final = (("customer_import", "customer_import"), ("order_import", "order_import"))
@@ -30,25 +30,27 @@ def mapping_problems(settings: StoreSettings, store: MappingStore) -> list[str]:
     problems = []
     for field, kind in _NAMED_MAPPINGS:
         name = getattr(settings, field)
-        if not name:
-            continue
-        try:
-            found = store.load(name).kind
-        except MappingNotFound:
-            problems.append(f"{field}: no mapping named {name!r}{_valid(store, kind)}")
-            continue
-        except MappingError as error:
-            problems.append(f"{field}: {error}")
-            continue
-        if found != kind:
-            problems.append(
-                f"{field}: {name!r} is a {found} mapping, not {kind}{_valid(store, kind)}"
-            )
+        problem = named_mapping_problem(store, name, kind) if name else None
+        if problem is not None:
+            problems.append(f"{field}: {problem}")
     try:
         item_export_mapping(settings, store)
     except MappingError as error:  # its message lists the known names already
         problems.append(f"item_export: {error}")
     return problems
+
+
+def named_mapping_problem(store: MappingStore, name: str, kind: str) -> str | None:
+    """Why the mapping ``name`` cannot serve as a ``kind`` mapping (None: it can)."""
+    try:
+        found = store.load(name).kind
+    except MappingNotFound:
+        return f"no mapping named {safe_text(name, 60)!r}{_valid(store, kind)}"
+    except MappingError as error:
+        return str(error)
+    if found != kind:
+        return f"{safe_text(name, 60)!r} is a {found} mapping, not {kind}{_valid(store, kind)}"
+    return None
 
 
 def _valid(store: MappingStore, kind: str) -> str:
