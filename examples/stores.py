@@ -22,7 +22,6 @@ in the broker. (The Celery recipe uses ``bigcommerce_connect.contrib.celery`` in
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,12 @@ from bigcommerce_connect import StoreSettings, SyncRunner
 from bigcommerce_connect.adapters.mapping_files import JsonFileMappingStore
 from bigcommerce_connect.adapters.sqlite import SqliteErp
 from bigcommerce_connect.clock import SystemClock
-from bigcommerce_connect.contrib.stores import FolderStores, StoreDirectoryError, check_store_id
+from bigcommerce_connect.contrib.stores import (
+    FolderStores,
+    StoreDirectoryError,
+    check_store_id,
+)
+from bigcommerce_connect.contrib.stores import scheduled_store_ids as scheduled_in
 from bigcommerce_connect.sync import ErpPorts, push_inventory
 
 __all__ = [
@@ -55,8 +59,6 @@ DEFAULT_EVERY = 300.0
 
 #: The registry's errors are the SDK's store directory errors (never worth a retry).
 StoreRegistryError = StoreDirectoryError
-
-log = logging.getLogger("examples.stores")
 
 
 def stores_folder() -> Path:
@@ -96,14 +98,7 @@ def all_store_ids() -> list[str]:
 
 def scheduled_store_ids() -> list[str]:
     """The stores whose settings turn ``auto_import`` on: the ones a scheduler runs."""
-    stores = directory()
-    scheduled = []
-    for store_id in stores.store_ids():
-        if stores.settings(store_id).auto_import:
-            scheduled.append(store_id)
-        else:
-            log.info("store %s: auto_import is off in its settings, not scheduled", store_id)
-    return scheduled
+    return scheduled_in(directory())
 
 
 def load_store_settings(store_id: str) -> StoreSettings:

@@ -117,16 +117,29 @@ class OneCycleThenCtrlC(OneCycle):
     stop_with = signal.SIGINT
 
 
+def watch_one_cycle(
+    runner: type[OneCycle],
+    sb: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, dict[str, Any], str]:
+    """``sync --watch 300 --json`` stopped by ``runner`` after one cycle: code, report, stderr."""
+    monkeypatch.setattr(sync_cmd, "SyncRunner", runner)
+    path = settings_file(tmp_path, sb, "store.toml", auto_import=True)
+    argv = ["sync", "--settings", str(path), "--db", str(tmp_path / "e.db"), "--watch", "300"]
+    code = main([*argv, "--json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out.splitlines()[-1]), captured.err
+
+
 @pytest.mark.skipif(os.name != "posix", reason="stops the watch loop with SIGTERM")
 @pytest.mark.usefixtures("restore_signals")
 def test_watch_with_auto_import_on_runs_cycles(
     sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sync_cmd, "SyncRunner", OneCycle)
-    path = settings_file(tmp_path, sb, "store.toml", auto_import=True)
-    argv = ["sync", "--settings", str(path), "--db", str(tmp_path / "e.db"), "--watch", "300"]
-    assert main([*argv, "--json"]) == 0
-    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    code, report, _err = watch_one_cycle(OneCycle, sb, tmp_path, monkeypatch, capsys)
+    assert code == 0
     assert report["skipped"] is None
     assert report["orders_imported"] > 0
 
@@ -136,13 +149,10 @@ def test_watch_with_auto_import_on_runs_cycles(
 def test_ctrl_c_ends_the_watch_after_its_cycle_with_130(
     sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sync_cmd, "SyncRunner", OneCycleThenCtrlC)
-    path = settings_file(tmp_path, sb, "store.toml", auto_import=True)
-    argv = ["sync", "--settings", str(path), "--db", str(tmp_path / "e.db"), "--watch", "300"]
-    assert main([*argv, "--json"]) == 130
-    captured = capsys.readouterr()
-    assert json.loads(captured.out.splitlines()[-1])["orders_imported"] > 0  # the cycle finished
-    assert "running again is safe" in captured.err
+    code, report, err = watch_one_cycle(OneCycleThenCtrlC, sb, tmp_path, monkeypatch, capsys)
+    assert code == 130
+    assert report["orders_imported"] > 0  # the cycle finished
+    assert "running again is safe" in err
 
 
 def cycle(sb: Sandbox, *, auto_import: bool) -> RunReport:

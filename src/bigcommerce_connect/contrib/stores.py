@@ -16,6 +16,7 @@ them: 1-64 letters, digits, ``-`` or ``_``, starting with a letter or digit (:da
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
@@ -25,7 +26,7 @@ from typing import Final, Protocol
 
 from bigcommerce_connect.errors import ConnectError
 from bigcommerce_connect.settings import StoreSettings
-from bigcommerce_connect.settings_files import load_settings_file
+from bigcommerce_connect.settings_files import load_settings_file, read_settings_text
 
 __all__ = [
     "SETTINGS_SUFFIXES",
@@ -35,6 +36,7 @@ __all__ = [
     "StoreDirectory",
     "StoreDirectoryError",
     "check_store_id",
+    "scheduled_store_ids",
 ]
 
 #: A store id: also a file name stem, so it may never name a path.
@@ -45,6 +47,8 @@ SETTINGS_SUFFIXES: Final = (".toml", ".json")
 WEBHOOK_SECRET_SUFFIX: Final = ".webhook-secret"  # noqa: S105 - a file suffix, not a secret
 # A secret file other users can read or write is refused, like a settings file with a token.
 _NOT_PRIVATE: Final = stat.S_IRWXG | stat.S_IRWXO
+
+log = logging.getLogger("bigcommerce_connect.contrib.stores")
 
 
 class StoreDirectoryError(ConnectError, ValueError):
@@ -67,6 +71,21 @@ class StoreDirectory(Protocol):
     def webhook_secret(self, store_id: str) -> str | None:
         """The shared secret of the store's webhooks; ``None`` when it has none."""
         ...
+
+
+def scheduled_store_ids(stores: StoreDirectory) -> list[str]:
+    """The stores whose settings turn ``auto_import`` on, sorted: the ones a scheduler runs.
+
+    The others are left out with a log line saying so. A store whose settings cannot be read
+    raises its error: a scheduler should not start on a broken directory.
+    """
+    scheduled = []
+    for store_id in sorted(stores.store_ids()):
+        if stores.settings(check_store_id(store_id)).auto_import:
+            scheduled.append(store_id)
+        else:
+            log.info("store %s: auto_import is off in its settings, not scheduled", store_id)
+    return scheduled
 
 
 def check_store_id(store_id: object) -> str:
@@ -116,12 +135,10 @@ class FolderStores:
         """The text of ``{store_id}.webhook-secret``; ``None`` when there is no such file."""
         path = self.folder / f"{check_store_id(store_id)}{WEBHOOK_SECRET_SUFFIX}"
         try:
-            with path.open(encoding="utf-8") as handle:
-                mode = os.fstat(handle.fileno()).st_mode
-                text = handle.read()
+            text, mode = read_settings_text(path)
         except FileNotFoundError:
             return None
-        if os.name == "posix" and mode & _NOT_PRIVATE:
+        if mode is not None and mode & _NOT_PRIVATE:
             raise StoreDirectoryError(
                 f"{path} holds a webhook secret and other users can use it; run: chmod 600 {path}"
             )

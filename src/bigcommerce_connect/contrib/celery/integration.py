@@ -21,7 +21,12 @@ import attrs
 from bigcommerce_connect.clock import SystemClock
 from bigcommerce_connect.contrib.celery.policy import Backoff, Verdict, VerdictKind
 from bigcommerce_connect.contrib.celery.policy import verdict_for_code as _verdict_for_code
-from bigcommerce_connect.contrib.stores import StoreDirectory, StoreDirectoryError, check_store_id
+from bigcommerce_connect.contrib.stores import (
+    StoreDirectory,
+    StoreDirectoryError,
+    check_store_id,
+    scheduled_store_ids,
+)
 from bigcommerce_connect.errors import BigCommerceError, safe_text
 from bigcommerce_connect.mapping import InMemoryMappingStore, MappingStore
 from bigcommerce_connect.notifications import Notification, NotificationKind, Notifier
@@ -176,18 +181,15 @@ class CeleryIntegration:
         so a busy fleet never stacks cycles of one store. A store whose settings cannot be read
         stops this with its error (beat should not start on a broken directory).
         """
-        entries = {}
-        for store_id in sorted(self.stores.store_ids()):
-            if not self.stores.settings(check_store_id(store_id)).auto_import:
-                log.info("store %s: auto_import is off in its settings, not scheduled", store_id)
-                continue
-            entries[f"sync store {store_id}"] = {
+        return {
+            f"sync store {store_id}": {
                 "task": self.sync_store.name,
                 "schedule": self.every,
                 "args": (store_id,),
                 "options": {"expires": self.every},
             }
-        return entries
+            for store_id in scheduled_store_ids(self.stores)
+        }
 
     def install_schedule(self) -> dict[str, dict[str, Any]]:
         """Put :meth:`beat_schedule` on ``app.conf.beat_schedule`` (other entries are kept)."""
